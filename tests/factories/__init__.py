@@ -1,0 +1,3 @@
+"""Factories for every app's data. Each app's factories live in their own module."""
+
+from tests.factories.accounts import *  # noqa: F401,F403
