@@ -1,19 +1,16 @@
-"""What each role's home page shows, gathered from the apps that own the data."""
+"""What each role's home page needs before the apps' panels add their own parts.
 
-from accounts.models import JobseekerProfile
+Each app renders its own panel on a home page (``<app>/panels/<role>.html``), loading
+its own template tags, so no app reaches into another's data here.
+"""
 
 
 def jobseeker_home_context(user) -> dict:
-    return {"profile": JobseekerProfile.objects.filter(user=user).first()}
+    return {}
 
 
 def adviser_home_context(user) -> dict:
-    caseload = (
-        JobseekerProfile.objects.filter(adviser=user)
-        .select_related("user")
-        .order_by("user__full_name")
-    )
-    return {"caseload": caseload}
+    return {}
 
 
 def provider_home_context(user) -> dict:

@@ -1,0 +1,179 @@
+"""The ledger's one write path. Only the services in budgets.services call it.
+
+``post_transfer`` locks every account it touches, in ascending id order (so two
+transfers can never wait on each other in a cycle), re-checks the idempotency key
+once it holds the locks, refuses to take an internal account below zero, and
+writes the transfer, its entries and the new balances in one transaction. The
+CHECK constraint on ``Account.balance`` is the last guard if Python is wrong.
+"""
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from budgets.errors import IdempotencyConflict, InsufficientFunds, UnbalancedTransfer
+from budgets.models import Account, AccountKind, Entry, Transfer
+
+GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True)
+class Leg:
+    account: Account
+    amount: int  # signed pence: negative leaves the account, positive arrives
+
+
+def entry_hash(*, prev_hash, account_key, sequence, transfer_key, amount, balance_after,
+               created_at) -> str:
+    """The chain link: changing any of these fields, or any earlier entry, breaks it."""
+    payload = "|".join([
+        prev_hash, account_key, str(sequence), transfer_key, str(amount), str(balance_after),
+        created_at.isoformat(),
+    ])
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _net(legs) -> dict[int, int]:
+    net: dict[int, int] = defaultdict(int)
+    for leg in legs:
+        net[leg.account.pk] += leg.amount
+    return {pk: amount for pk, amount in net.items() if amount}
+
+
+def _replay(existing: Transfer, kind: str, legs) -> Transfer:
+    recorded = defaultdict(int)
+    for account_id, amount in existing.entries.values_list("account_id", "amount"):
+        recorded[account_id] += amount
+    if existing.kind != kind or {k: v for k, v in recorded.items() if v} != _net(legs):
+        raise IdempotencyConflict()
+    return existing
+
+
+def post_transfer(*, key: str, kind: str, legs: list[Leg], memo: str = "", actor=None,
+                  programme=None, budget=None, provider=None, booking_id=None,
+                  insufficient=InsufficientFunds) -> Transfer:
+    """Write one balanced transfer, or return the earlier one with the same key.
+
+    ``insufficient`` is the error class raised when an internal account would go
+    below zero, so callers get a message in their own words ("not enough budget").
+    """
+    legs = [leg for leg in legs if leg.amount]
+    if not legs or sum(leg.amount for leg in legs) != 0:
+        raise UnbalancedTransfer()
+    existing = Transfer.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return _replay(existing, kind, legs)
+
+    with transaction.atomic():
+        ids = sorted({leg.account.pk for leg in legs})
+        locked = {
+            account.pk: account
+            for account in Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        }
+        # A twin request may have committed while we waited for the locks.
+        existing = Transfer.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            return _replay(existing, kind, legs)
+
+        for pk, delta in _net(legs).items():
+            account = locked[pk]
+            if not account.is_external and account.balance + delta < 0:
+                raise insufficient(account=account, needed=-delta, available=account.balance)
+
+        try:
+            with transaction.atomic():
+                transfer = Transfer.objects.create(
+                    idempotency_key=key, kind=kind, memo=memo[:300], actor=actor,
+                    programme=programme, budget=budget, provider=provider, booking_id=booking_id,
+                )
+        except IntegrityError:
+            # Same key committed between our check and insert (only possible when the
+            # twin touched none of our accounts): the first one wins.
+            return _replay(Transfer.objects.get(idempotency_key=key), kind, legs)
+
+        now = timezone.now()
+        entries = []
+        for leg in legs:
+            account = locked[leg.account.pk]
+            account.balance += leg.amount
+            account.entry_count += 1
+            digest = entry_hash(
+                prev_hash=account.last_hash, account_key=account.key,
+                sequence=account.entry_count, transfer_key=key, amount=leg.amount,
+                balance_after=account.balance, created_at=now,
+            )
+            entries.append(Entry(
+                transfer=transfer, account=account, amount=leg.amount,
+                sequence=account.entry_count, balance_after=account.balance,
+                prev_hash=account.last_hash, hash=digest, created_at=now,
+            ))
+            account.last_hash = digest
+        Entry.objects.bulk_create(entries)
+        for pk in ids:
+            account = locked[pk]
+            Account.objects.filter(pk=pk).update(
+                balance=account.balance, entry_count=account.entry_count,
+                last_hash=account.last_hash,
+            )
+            # Keep the caller's in-memory copy current too.
+        for leg in legs:
+            fresh = locked[leg.account.pk]
+            leg.account.balance = fresh.balance
+            leg.account.entry_count = fresh.entry_count
+            leg.account.last_hash = fresh.last_hash
+    return transfer
+
+
+# --- Accounts -----------------------------------------------------------------------
+
+
+def _account(key: str, kind: str, **fields) -> Account:
+    account, _ = Account.objects.get_or_create(
+        key=key,
+        defaults={"kind": kind, "is_external": kind in (
+            AccountKind.FUNDING, AccountKind.PAYOUTS_OUT, AccountKind.RETURNED), **fields},
+    )
+    return account
+
+
+def funding_account(programme) -> Account:
+    return _account(f"programme:{programme.pk}:funding", AccountKind.FUNDING, programme=programme)
+
+
+def pot_account(programme) -> Account:
+    return _account(f"programme:{programme.pk}:pot", AccountKind.PROGRAMME_POT,
+                    programme=programme)
+
+
+def returned_account(programme) -> Account:
+    return _account(f"programme:{programme.pk}:returned", AccountKind.RETURNED,
+                    programme=programme)
+
+
+def payouts_account(programme) -> Account:
+    return _account(f"programme:{programme.pk}:payouts", AccountKind.PAYOUTS_OUT,
+                    programme=programme)
+
+
+def available_account(budget) -> Account:
+    return _account(f"budget:{budget.pk}:available", AccountKind.BUDGET_AVAILABLE,
+                    programme_id=budget.programme_id, budget=budget)
+
+
+def committed_account(budget) -> Account:
+    return _account(f"budget:{budget.pk}:committed", AccountKind.BUDGET_COMMITTED,
+                    programme_id=budget.programme_id, budget=budget)
+
+
+def escrow_account(*, booking_id: int, budget, provider) -> Account:
+    return _account(f"booking:{booking_id}:escrow", AccountKind.ESCROW,
+                    programme_id=budget.programme_id, budget=budget, provider=provider,
+                    booking_id=booking_id)
+
+
+def payable_account(*, provider, programme) -> Account:
+    return _account(f"provider:{provider.pk}:programme:{programme.pk}:payable",
+                    AccountKind.PROVIDER_PAYABLE, programme=programme, provider=provider)
