@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "budgets",
     "providers",
     "marketplace",
+    "bookings",
     "outcomes",
     "payouts",
     "frontend",

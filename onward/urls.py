@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("budgets.urls")),
     path("", include("providers.urls")),
     path("", include("marketplace.urls")),
+    path("", include("bookings.urls")),
     path("", include("outcomes.urls")),
     path("", include("payouts.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
