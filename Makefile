@@ -7,7 +7,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_WORKERS ?= 2
 NAME ?=
 
-.PHONY: install demo serve test lint bench assets clean
+.PHONY: install demo serve code test lint bench assets clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The current MFA code of a demo staff account: make code EMAIL=manager@demo.onward.test
+code: install
+	@$(BIN)/python manage.py demo_code $(EMAIL)
 
 serve: install
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
