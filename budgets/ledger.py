@@ -63,9 +63,6 @@ def post_transfer(*, key: str, kind: str, legs: list[Leg], memo: str = "", actor
     legs = [leg for leg in legs if leg.amount]
     if not legs or sum(leg.amount for leg in legs) != 0:
         raise UnbalancedTransfer()
-    existing = Transfer.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return _replay(existing, kind, legs)
 
     with transaction.atomic():
         ids = sorted({leg.account.pk for leg in legs})
@@ -73,7 +70,8 @@ def post_transfer(*, key: str, kind: str, legs: list[Leg], memo: str = "", actor
             account.pk: account
             for account in Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")
         }
-        # A twin request may have committed while we waited for the locks.
+        # Checked under the locks: a twin request touching the same accounts has either
+        # committed (we return its transfer) or waits behind us.
         existing = Transfer.objects.filter(idempotency_key=key).first()
         if existing is not None:
             return _replay(existing, kind, legs)
@@ -84,15 +82,13 @@ def post_transfer(*, key: str, kind: str, legs: list[Leg], memo: str = "", actor
                 raise insufficient(account=account, needed=-delta, available=account.balance)
 
         try:
-            with transaction.atomic():
-                transfer = Transfer.objects.create(
-                    idempotency_key=key, kind=kind, memo=memo[:300], actor=actor,
-                    programme=programme, budget=budget, provider=provider, booking_id=booking_id,
-                )
-        except IntegrityError:
-            # Same key committed between our check and insert (only possible when the
-            # twin touched none of our accounts): the first one wins.
-            return _replay(Transfer.objects.get(idempotency_key=key), kind, legs)
+            transfer = Transfer.objects.create(
+                idempotency_key=key, kind=kind, memo=memo[:300], actor=actor,
+                programme=programme, budget=budget, provider=provider, booking_id=booking_id,
+            )
+        except IntegrityError as error:
+            # The same key was used at the same moment for a transfer on other accounts.
+            raise IdempotencyConflict() from error
 
         now = timezone.now()
         entries = []
@@ -112,13 +108,9 @@ def post_transfer(*, key: str, kind: str, legs: list[Leg], memo: str = "", actor
             ))
             account.last_hash = digest
         Entry.objects.bulk_create(entries)
-        for pk in ids:
-            account = locked[pk]
-            Account.objects.filter(pk=pk).update(
-                balance=account.balance, entry_count=account.entry_count,
-                last_hash=account.last_hash,
-            )
-            # Keep the caller's in-memory copy current too.
+        Account.objects.bulk_update(list(locked.values()),
+                                    ["balance", "entry_count", "last_hash"])
+        # Keep the caller's in-memory copies current too.
         for leg in legs:
             fresh = locked[leg.account.pk]
             leg.account.balance = fresh.balance

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import JobseekerProfile, Role
+from audit.services import record
 from budgets import ledger
 from budgets.errors import (
     BudgetNotActive,
@@ -82,7 +83,16 @@ def create_programme(*, actor, name: str, budget_per_person: int, **rules) -> Pr
                           budget_per_person=budget_per_person, **rules)
     programme.full_clean()
     programme.save()
+    record(actor=actor, action="programme.created", obj=programme,
+           summary=f"Programme {programme.name} set up", after=_rules(programme))
     return programme
+
+
+def _rules(programme) -> dict:
+    return {field: getattr(programme, field) for field in (
+        "name", "status", "budget_per_person", "validity_months", "outcome_share_bp",
+        "milestones", "min_hours_per_week", "attribution_months", "tier_multipliers",
+        "eligibility_months_unemployed", "allowed_categories")}
 
 
 def fund_programme(*, actor, programme: Programme, amount: int, reference: str) -> Transfer:
@@ -90,12 +100,19 @@ def fund_programme(*, actor, programme: Programme, amount: int, reference: str) 
     repeated request harmless."""
     _require_manager(actor, programme)
     _positive(amount)
-    return ledger.post_transfer(
-        key=f"fund:programme:{programme.pk}:{reference}", kind="fund", actor=actor,
-        programme=programme, memo=f"Funding {reference}",
-        legs=[Leg(ledger.funding_account(programme), -amount),
-              Leg(ledger.pot_account(programme), amount)],
-    )
+    with transaction.atomic():
+        key = f"fund:programme:{programme.pk}:{reference}"
+        repeated = Transfer.objects.filter(idempotency_key=key).exists()
+        transfer = ledger.post_transfer(
+            key=key, kind="fund", actor=actor, programme=programme, memo=f"Funding {reference}",
+            legs=[Leg(ledger.funding_account(programme), -amount),
+                  Leg(ledger.pot_account(programme), amount)],
+        )
+        if not repeated:
+            record(actor=actor, action="programme.funded", obj=programme,
+                   summary=f"Funded {programme.name} with {amount}p ({reference})",
+                   after={"amount": amount, "reference": reference})
+    return transfer
 
 
 # --- Budgets and invitations ----------------------------------------------------------
@@ -147,6 +164,10 @@ def issue_budget(*, actor, programme: Programme, external_reference: str,
                       Leg(ledger.available_account(budget), amount)],
                 insufficient=NotEnoughInPot,
             )
+            record(actor=actor, action="budget.issued", obj=budget,
+                   summary=f"Budget {external_reference} issued for {amount}p",
+                   after={"amount": amount, "external_reference": external_reference,
+                          "expires_on": budget.expires_on})
     except IntegrityError:
         # A concurrent request issued the same reference first.
         return Budget.objects.get(programme=programme,

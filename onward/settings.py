@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "bookings",
     "outcomes",
     "payouts",
+    "audit",
     "frontend",
 ]
 

@@ -104,7 +104,8 @@ def test_someone_else_cannot_spend_a_budget(budget):
 @pytest.mark.django_db
 def test_only_the_programmes_own_manager_can_fund_it(programme):
     with pytest.raises(NotAllowed):
-        services.fund_programme(actor=ManagerFactory(), programme=programme, amount=1, reference="x")
+        services.fund_programme(actor=ManagerFactory(), programme=programme, amount=1,
+                                reference="x")
 
 
 @pytest.mark.django_db

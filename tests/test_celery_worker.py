@@ -1,0 +1,43 @@
+"""A task runs on a real Celery worker against Redis, and its effect lands in the database."""
+
+import datetime as dt
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+
+from budgets import ledger, services
+from budgets.models import Account, BudgetStatus
+from onward.celery import app
+from tests.conftest import REDIS_URL
+
+
+@pytest.fixture
+def redis_app():
+    saved = {key: app.conf[key] for key in (
+        "broker_url", "result_backend", "task_always_eager")}
+    app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False)
+    app.loader.import_module("celery.contrib.testing.tasks")
+    yield app
+    app.conf.update(saved)
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_budget_expiry_task_runs_on_a_real_worker(redis_app, manager):
+    from budgets.tasks import expire_budgets
+
+    programme = services.create_programme(actor=manager, name="Worker", budget_per_person=5_000)
+    services.fund_programme(actor=manager, programme=programme, amount=5_000, reference="g")
+    budget, _ = services.issue_budget(actor=manager, programme=programme,
+                                      external_reference="W1",
+                                      expires_on=dt.date(2020, 1, 1))
+
+    with start_worker(redis_app, pool="solo", perform_ping_check=True, shutdown_timeout=30):
+        result = expire_budgets.delay()
+        result.get(timeout=30)
+
+    budget.refresh_from_db()
+    assert budget.status == BudgetStatus.EXPIRED
+    assert Account.objects.get(pk=ledger.available_account(budget).pk).balance == 0
+    assert Account.objects.get(pk=ledger.pot_account(programme).pk).balance == 5_000
