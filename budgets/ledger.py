@@ -7,11 +7,13 @@ writes the transfer, its entries and the new balances in one transaction. The
 CHECK constraint on ``Account.balance`` is the last guard if Python is wrong.
 """
 
+import datetime as dt
 import hashlib
 from collections import defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from budgets.errors import IdempotencyConflict, InsufficientFunds, UnbalancedTransfer
@@ -26,12 +28,18 @@ class Leg:
     amount: int  # signed pence: negative leaves the account, positive arrives
 
 
+def hash_timestamp(moment) -> str:
+    """The timestamp as hashed: UTC, always with microseconds (PostgreSQL formats it alike)."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def entry_hash(*, prev_hash, account_key, sequence, transfer_key, amount, balance_after,
                created_at) -> str:
-    """The chain link: changing any of these fields, or any earlier entry, breaks it."""
+    """The chain link: changing any of these fields, or any earlier entry, breaks it.
+    The PostgreSQL function onward_post_transfer computes exactly the same."""
     payload = "|".join([
         prev_hash, account_key, str(sequence), transfer_key, str(amount), str(balance_after),
-        created_at.isoformat(),
+        hash_timestamp(created_at),
     ])
     return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -63,6 +71,10 @@ def post_transfer(*, key: str, kind: str, legs: list[Leg], memo: str = "", actor
     legs = [leg for leg in legs if leg.amount]
     if not legs or sum(leg.amount for leg in legs) != 0:
         raise UnbalancedTransfer()
+    fields = dict(idempotency_key=key, kind=kind, memo=memo[:300], actor=actor,
+                  programme=programme, budget=budget, provider=provider, booking_id=booking_id)
+    if connection.vendor == "postgresql":
+        return _post_on_postgres(fields, legs, insufficient)
 
     with transaction.atomic():
         ids = sorted({leg.account.pk for leg in legs})
@@ -82,10 +94,7 @@ def post_transfer(*, key: str, kind: str, legs: list[Leg], memo: str = "", actor
                 raise insufficient(account=account, needed=-delta, available=account.balance)
 
         try:
-            transfer = Transfer.objects.create(
-                idempotency_key=key, kind=kind, memo=memo[:300], actor=actor,
-                programme=programme, budget=budget, provider=provider, booking_id=booking_id,
-            )
+            transfer = Transfer.objects.create(**fields)
         except IntegrityError as error:
             # The same key was used at the same moment for a transfer on other accounts.
             raise IdempotencyConflict() from error
@@ -110,12 +119,37 @@ def post_transfer(*, key: str, kind: str, legs: list[Leg], memo: str = "", actor
         Entry.objects.bulk_create(entries)
         Account.objects.bulk_update(list(locked.values()),
                                     ["balance", "entry_count", "last_hash"])
-        # Keep the caller's in-memory copies current too.
-        for leg in legs:
-            fresh = locked[leg.account.pk]
-            leg.account.balance = fresh.balance
-            leg.account.entry_count = fresh.entry_count
-            leg.account.last_hash = fresh.last_hash
+    return transfer
+
+
+def _post_on_postgres(fields: dict, legs: list[Leg], insufficient) -> Transfer:
+    """The same steps as the Python path, in one call to onward_post_transfer."""
+    ref = {name: getattr(fields[name], "pk", None) for name in
+           ("actor", "programme", "budget", "provider")}
+    # Outside a transaction the single statement is its own transaction; inside one, a
+    # savepoint keeps the caller's transaction usable if the key collides.
+    guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    try:
+        with guard, connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT * FROM onward_post_transfer(%s, %s, %s, %s, %s, %s, %s, %s, "
+                "%s::bigint[], %s::bigint[])",
+                [fields["idempotency_key"], fields["kind"], fields["memo"], ref["actor"],
+                 ref["programme"], ref["budget"], ref["provider"], fields["booking_id"],
+                 [leg.account.pk for leg in legs], [leg.amount for leg in legs]],
+            )
+            transfer_id, created_at, status, short_id, short_balance = cursor.fetchone()
+    except IntegrityError as error:
+        raise IdempotencyConflict() from error
+    if status == "exists":
+        return _replay(Transfer.objects.get(pk=transfer_id), fields["kind"], legs)
+    if status == "insufficient":
+        account = next(leg.account for leg in legs if leg.account.pk == short_id)
+        net = _net(legs)[short_id]
+        raise insufficient(account=account, needed=-net, available=short_balance)
+    transfer = Transfer(pk=transfer_id, created_at=created_at, **fields)
+    transfer._state.adding = False
+    transfer._state.db = "default"
     return transfer
 
 
@@ -150,14 +184,29 @@ def payouts_account(programme) -> Account:
                     programme=programme)
 
 
+def budget_accounts(budget) -> tuple[Account, Account]:
+    """(available, committed) for a budget, in one query, remembered on the instance.
+    Only the ids are used from these objects: balances are always read under lock."""
+    cached = budget.__dict__.get("_ledger_accounts")
+    if cached is not None:
+        return cached
+    keys = {f"budget:{budget.pk}:available": AccountKind.BUDGET_AVAILABLE,
+            f"budget:{budget.pk}:committed": AccountKind.BUDGET_COMMITTED}
+    found = {a.key: a for a in Account.objects.filter(key__in=keys)}
+    for key, kind in keys.items():
+        if key not in found:
+            found[key] = _account(key, kind, programme_id=budget.programme_id, budget=budget)
+    pair = (found[f"budget:{budget.pk}:available"], found[f"budget:{budget.pk}:committed"])
+    budget.__dict__["_ledger_accounts"] = pair
+    return pair
+
+
 def available_account(budget) -> Account:
-    return _account(f"budget:{budget.pk}:available", AccountKind.BUDGET_AVAILABLE,
-                    programme_id=budget.programme_id, budget=budget)
+    return budget_accounts(budget)[0]
 
 
 def committed_account(budget) -> Account:
-    return _account(f"budget:{budget.pk}:committed", AccountKind.BUDGET_COMMITTED,
-                    programme_id=budget.programme_id, budget=budget)
+    return budget_accounts(budget)[1]
 
 
 def escrow_account(*, booking_id: int, budget, provider) -> Account:
