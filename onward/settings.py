@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "outcomes",
     "payouts",
     "audit",
+    "outbox",
     "frontend",
 ]
 
@@ -238,7 +239,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Fail fast when the broker is down: the outbox keeps the task and relays it later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BEAT_SCHEDULE = {
+    "relay-outbox": {
+        "task": "outbox.tasks.relay_outbox",
+        "schedule": 60.0,
+    },
     "expire-budgets": {
         "task": "budgets.tasks.expire_budgets",
         "schedule": crontab(minute=15, hour=1),
