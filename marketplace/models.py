@@ -1,6 +1,8 @@
 """Offers: what providers sell on the marketplace, and their approval."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 from providers.models import Provider
@@ -66,11 +68,26 @@ class Offer(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept current by a PostgreSQL trigger (migration 0002) on every insert and update,
+    # so bulk inserts and demo data are searchable too. Unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["title"]
         constraints = [
             models.CheckConstraint(name="offer_price_positive", condition=models.Q(price__gt=0)),
+            models.CheckConstraint(
+                name="offer_coordinates_both_or_neither",
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="offer_search_vector_gin"),
+            models.Index(fields=["status", "category"], name="offer_status_category"),
+            models.Index(fields=["status", "price"], name="offer_status_price"),
+            models.Index(fields=["status", "title"], name="offer_status_title"),
+            models.Index(fields=["latitude", "longitude"], name="offer_coordinates"),
         ]
 
     def __str__(self):
@@ -79,3 +96,61 @@ class Offer(models.Model):
     @property
     def is_listed(self) -> bool:
         return self.status == OfferStatus.APPROVED and self.provider.is_approved
+
+    @property
+    def standing(self):
+        """The provider's published record, or None before it has one."""
+        return getattr(self.provider, "standing", None)
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+# A provider's record is shown only once it covers this many people: fewer would
+# identify them and say little.
+MIN_PEOPLE_FOR_STANDING = 5
+
+
+class ProviderStanding(models.Model):
+    """A provider's published record, denormalised for search and offer pages.
+
+    Written only by ``marketplace.services.refresh_provider_standing`` (the outcomes and
+    bookings services call it when their figures change).
+    """
+
+    provider = models.OneToOneField(Provider, on_delete=models.CASCADE, related_name="standing")
+    people_served = models.PositiveIntegerField(default=0)
+    jobs_started = models.PositiveIntegerField(default=0)
+    in_work_13_weeks = models.PositiveIntegerField(default=0)
+    in_work_26_weeks = models.PositiveIntegerField(default=0)
+    # Basis points (1 % = 100) of people served still in work at 26 weeks; None when
+    # fewer than MIN_PEOPLE_FOR_STANDING people were served.
+    sustained_rate_bp = models.PositiveIntegerField(null=True, blank=True)
+    cost_per_sustained_job = models.PositiveIntegerField(
+        null=True, blank=True, help_text="In pence."
+    )
+    rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    rating_count = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["sustained_rate_bp"], name="standing_sustained_rate")]
+        constraints = [
+            models.CheckConstraint(
+                name="standing_rate_in_range",
+                condition=models.Q(sustained_rate_bp__isnull=True)
+                | models.Q(sustained_rate_bp__lte=10000),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Standing of {self.provider}"
+
+    @property
+    def is_shown(self) -> bool:
+        return self.people_served >= MIN_PEOPLE_FOR_STANDING and self.sustained_rate_bp is not None
+
+    @property
+    def sustained_percent(self) -> float | None:
+        return None if self.sustained_rate_bp is None else self.sustained_rate_bp / 100
