@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "audit",
     "outbox",
     "frontend",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -213,17 +214,60 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Onward <no-reply@onwa
 # --- API ------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiCursorPagination",
     "PAGE_SIZE": 25,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.AnonThrottle",
+        "api.throttling.UserThrottle",
+        "api.throttling.TokenThrottle",
+    ],
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+    # JSON in; the evidence upload alone takes a multipart form (it says so itself).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # No OPTIONS self-description: the OpenAPI schema at /api/v1/schema/ is the reference.
+    "DEFAULT_METADATA_CLASS": None,
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+}
+# Requests per period ("120/minute"); read on every request, so tests can change them.
+# Tests default to limits no suite reaches, so throttling never makes them flaky.
+_THROTTLE_DEFAULTS = (
+    {"anon": "100000/minute", "user": "100000/minute", "token": "100000/minute"}
+    if ENVIRONMENT == "test"
+    else {"anon": "60/minute", "user": "300/minute", "token": "600/minute"}
+)
+API_THROTTLE_RATES = {
+    scope: os.environ.get(f"API_THROTTLE_{scope.upper()}", default)
+    for scope, default in _THROTTLE_DEFAULTS.items()
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Onward API",
     "DESCRIPTION": "Personal back-to-work budgets: offers, bookings, budgets and outcomes.",
     "VERSION": "1.0.0",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
+    # One name per choice set (otherwise drf-spectacular guesses names like StatusD85Enum).
+    "ENUM_NAME_OVERRIDES": {
+        "OfferStatusEnum": "marketplace.models.OfferStatus",
+        "OfferCategoryEnum": "marketplace.models.Category",
+        "BudgetStatusEnum": "budgets.models.BudgetStatus",
+        "ProgrammeStatusEnum": "budgets.models.ProgrammeStatus",
+        "OutcomeStatusEnum": "outcomes.models.OutcomeStatus",
+        "MilestoneStatusEnum": "outcomes.models.MilestoneStatus",
+        "EvidenceKindEnum": "outcomes.models.Evidence.KINDS",
+        "PayoutRunStatusEnum": "payouts.models.RunStatus",
+    },
 }
 
 # --- Background work (Celery) ---------------------------------------------
@@ -251,7 +295,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=15, hour=1),
     },
     "auto-confirm-deliveries": {
-        "task": "marketplace.tasks.auto_confirm_deliveries",
+        "task": "bookings.tasks.auto_confirm_deliveries",
         "schedule": crontab(minute=30, hour=1),
     },
     "due-milestones": {
