@@ -365,8 +365,6 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: "example.org" → https://
-
 # --- Domain defaults ----------------------------------------------------------
 DELIVERY_AUTO_CONFIRM_DAYS = 14
 INVITATION_CODE_LENGTH = 8

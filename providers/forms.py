@@ -4,6 +4,9 @@ from providers.models import Provider
 
 
 class RegisterProviderForm(forms.ModelForm):
+    website = forms.URLField(label="Website (optional)", required=False, assume_scheme="https",
+                             error_messages={"invalid": "Enter a web address like example.org"})
+
     class Meta:
         model = Provider
         fields = ["name", "provider_type", "registration_number", "areas_served", "description",
