@@ -2,4 +2,5 @@
 
 from tests.factories.accounts import *  # noqa: F401,F403
 from tests.factories.marketplace import *  # noqa: F401,F403
+from tests.factories.outcomes import *  # noqa: F401,F403
 from tests.factories.payouts import *  # noqa: F401,F403
