@@ -384,3 +384,38 @@ def reverse_payout(*, actor=None, payout_transfer: Transfer, key: str,
         provider=payout_transfer.provider,
         memo=memo or f"Payout reversed ({payout_transfer.idempotency_key})", legs=legs,
     )
+
+
+def update_programme(*, actor, programme: Programme, **rules) -> Programme:
+    """A manager of the programme's commissioner changes its rules (validated as a whole).
+    Changes apply to what happens next; money already moved stays as it was."""
+    _require_manager(actor, programme)
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        before = _rules(programme)
+        for field, value in rules.items():
+            setattr(programme, field, value)
+        programme.full_clean()
+        programme.save()
+        record(actor=actor, action="programme.changed", obj=programme,
+               summary=f"Rules of {programme.name} changed", before=before,
+               after=_rules(programme))
+    return programme
+
+
+def send_invitation(*, budget: Budget) -> None:
+    """E-mail the invitation (code and link) once the issuing transaction commits."""
+    if not budget.recipient_email:
+        return
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    invitation = budget.invitation
+    link = settings.SITE_URL + reverse("claim_by_link", args=[invitation.token])
+    code = f"{invitation.code[:4]} {invitation.code[4:]}"
+    transaction.on_commit(lambda: send_mail(
+        f"Your budget from {budget.programme.name}",
+        f"Hello {budget.recipient_name},\n\nYou have a budget of £{budget.amount / 100:,.2f} "
+        f"to spend on support to get back to work.\n\nClaim it here: {link}\n"
+        f"or go to {settings.SITE_URL}/claim/ and enter the code {code}.\n",
+        None, [budget.recipient_email], fail_silently=True))

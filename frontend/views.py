@@ -21,6 +21,8 @@ def home(request):
     """Signed-in people go to their role's home; everyone else sees what Onward is."""
     if request.user.is_authenticated and request.user.role in ROLE_HOMES:
         return redirect(ROLE_HOMES[request.user.role])
+    if request.user.is_authenticated and request.session.get("onward.claim_code"):
+        return redirect("claim_invitation")
     return render(request, "frontend/landing.html")
 
 
