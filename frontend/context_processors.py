@@ -7,16 +7,25 @@ from accounts.models import Role
 
 def _menu(user) -> list[tuple[str, str]]:
     if not user.is_authenticated:
-        return [("Find support", "offer_search"), ("About", "about")]
+        return [("Find support", "offer_search"), ("Claim a budget", "claim_invitation"),
+                ("About", "about")]
     role = user.role
     if role == Role.JOBSEEKER:
-        return [("Home", "jobseeker_home"), ("Find support", "offer_search")]
+        return [("Home", "jobseeker_home"), ("Find support", "offer_search"),
+                ("Your budget", "my_budget"), ("Bookings", "jobseeker_bookings"),
+                ("Plan", "my_plan"), ("Jobs", "outcome_list")]
     if role == Role.ADVISER:
-        return [("Caseload", "adviser_home"), ("Find support", "offer_search")]
+        return [("Caseload", "adviser_home"), ("Jobs", "outcome_list"),
+                ("Find support", "offer_search")]
     if role in (Role.PROVIDER_ADMIN, Role.PROVIDER_STAFF):
-        return [("Dashboard", "provider_home"), ("Find support", "offer_search")]
+        return [("Dashboard", "provider_home"), ("Bookings", "provider_bookings"),
+                ("Offers", "provider_offers"), ("Jobs", "outcome_list"),
+                ("Earnings", "provider_earnings"), ("Payouts", "payouts_provider")]
     if role in (Role.COMMISSIONER_MANAGER, Role.COMMISSIONER_AUDITOR):
-        return [("Programmes", "commissioner_home"), ("Find support", "offer_search")]
+        return [("Home", "commissioner_home"), ("Programmes", "programmes"),
+                ("Providers", "provider_approvals"), ("Offers", "offer_approvals"),
+                ("Outcomes", "outcome_queue"), ("Disputes", "disputes"),
+                ("Payouts", "payouts_commissioner")]
     return [("Home", "home"), ("Find support", "offer_search")]
 
 
@@ -25,7 +34,9 @@ def navigation(request):
     items = []
     for text, name in _menu(user):
         href = reverse(name)
-        current = request.path == href or (href != "/" and request.path.startswith(href))
+        current = request.path == href or (href not in ("/", "/my/", "/provider/",
+                                                        "/commissioner/", "/adviser/")
+                                           and request.path.startswith(href))
         items.append({"text": text, "href": href, "current": current})
     # Only the first matching item is marked current.
     seen = False
