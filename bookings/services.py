@@ -36,6 +36,7 @@ from budgets import services as money
 from budgets.errors import NotAllowed
 from budgets.models import Budget, BudgetStatus
 from marketplace.models import Offer, OfferStatus
+from outbox.services import enqueue
 from providers.models import ProviderStatus
 
 S = BookingStatus
@@ -194,7 +195,10 @@ def _settle(booking, actor, note="", **fields) -> Booking:
                           amount=booking.price, booking_id=booking.pk,
                           key=f"booking:{booking.pk}:settle")
     now = timezone.now()
-    return _move(booking, actor, S.CONFIRMED, note, confirmed_at=now, closed_at=now, **fields)
+    booking = _move(booking, actor, S.CONFIRMED, note, confirmed_at=now, closed_at=now, **fields)
+    # People served changed: the provider's published record follows, after the commit.
+    enqueue("outcomes.tasks.refresh_provider_standings", [booking.provider_id])
+    return booking
 
 
 def confirm_delivery(*, actor, booking: Booking) -> Booking:
