@@ -182,7 +182,6 @@ def provider_earnings(provider) -> Earnings:
     """Paid out, owed (payable balance) and withheld (escrow) split by the milestones
     still to come, each saying what it waits for."""
     from bookings.models import Booking
-
     from outcomes.services import attributed_bookings
 
     payables = Account.objects.filter(kind=AccountKind.PROVIDER_PAYABLE, provider=provider)
