@@ -88,6 +88,25 @@ def _user(email, full_name, role, commissioner=None) -> User:
     return user
 
 
+def _demo_bookings(provider_admins) -> None:
+    """A little history: Dave's forklift licence delivered and paid, Amina's coaching
+    requested and waiting for the provider's answer."""
+    from bookings import services as bookings
+
+    skills_coop, skills_admin = provider_admins[0]
+    forklift = Offer.objects.get(provider=skills_coop, title__startswith="Forklift")
+    coaching = Offer.objects.get(provider=skills_coop, title__startswith="One-to-one")
+    dave = User.objects.get(email="dave@demo.onward.test")
+    amina = User.objects.get(email="amina@demo.onward.test")
+    done = bookings.request_booking(jobseeker=dave, offer=forklift, request_token="demo-1")
+    if done.status == "requested":
+        bookings.accept_booking(actor=skills_admin, booking=done)
+        bookings.mark_delivered(actor=skills_admin, booking=done)
+        bookings.confirm_delivery(actor=dave, booking=done)
+    bookings.request_booking(jobseeker=amina, offer=coaching, request_token="demo-2",
+                             message="I can come on Tuesday and Thursday mornings.")
+
+
 @transaction.atomic
 def load_demo() -> tuple[list[SignIn], str]:
     council = Commissioner.objects.get_or_create(name="Leeds City Council")[0]
@@ -136,6 +155,8 @@ def load_demo() -> tuple[list[SignIn], str]:
         if budget.jobseeker_id is None:
             budget_services.claim_invitation(user=jobseeker, code_or_token=budget.invitation.code)
         JobseekerProfile.objects.filter(user=jobseeker).update(adviser=adviser, support_tier=tier)
+
+    _demo_bookings(provider_admins)
 
     # One invitation left unclaimed, to try the claim journey.
     spare, _ = budget_services.issue_budget(
