@@ -42,6 +42,18 @@ def redis_available() -> bool:
         return False
 
 
+def reset_celery_connections(app) -> None:
+    """Drop pooled broker connections and producers so the next send dials the current
+    broker_url (tests point the app at a dead broker, then at Redis)."""
+    import kombu.pools
+
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+    kombu.pools.reset()
+
+
 @pytest.fixture(autouse=True)
 def _service_guards(request):
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":

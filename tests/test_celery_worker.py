@@ -1,6 +1,7 @@
 """A task runs on a real Celery worker against Redis, and its effect lands in the database."""
 
 import datetime as dt
+import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -8,17 +9,18 @@ from celery.contrib.testing.worker import start_worker
 from budgets import ledger, services
 from budgets.models import Account, BudgetStatus
 from onward.celery import app
-from tests.conftest import REDIS_URL
+from tests.conftest import REDIS_URL, reset_celery_connections
 
 
 @pytest.fixture
 def redis_app():
-    saved = {key: app.conf[key] for key in (
-        "broker_url", "result_backend", "task_always_eager")}
-    app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False)
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url=REDIS_URL, task_always_eager=False)
+    reset_celery_connections(app)
     app.loader.import_module("celery.contrib.testing.tasks")
     yield app
     app.conf.update(saved)
+    reset_celery_connections(app)
 
 
 @pytest.mark.redis
@@ -33,11 +35,16 @@ def test_budget_expiry_task_runs_on_a_real_worker(redis_app, manager):
                                       external_reference="W1",
                                       expires_on=dt.date(2020, 1, 1))
 
-    with start_worker(redis_app, pool="solo", perform_ping_check=True, shutdown_timeout=30):
-        result = expire_budgets.delay()
-        result.get(timeout=30)
+    # No result backend: watch the database, where the task's effect must land.
+    with start_worker(redis_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        expire_budgets.delay()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            budget.refresh_from_db()
+            if budget.status == BudgetStatus.EXPIRED:
+                break
+            time.sleep(0.2)
 
-    budget.refresh_from_db()
     assert budget.status == BudgetStatus.EXPIRED
     assert Account.objects.get(pk=ledger.available_account(budget).pk).balance == 0
     assert Account.objects.get(pk=ledger.pot_account(programme).pk).balance == 5_000

@@ -7,7 +7,7 @@ from django.db import transaction
 from onward.celery import app
 from outbox.models import OutboxMessage
 from outbox.services import enqueue, relay_pending
-from tests.conftest import REDIS_URL
+from tests.conftest import REDIS_URL, reset_celery_connections
 
 DEAD_BROKER = "redis://127.0.0.1:1/0"
 PINGS: list[str] = []
@@ -24,11 +24,7 @@ def broker(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
 
     def reset_connections():
-        # Drop pooled connections and producers so the next send dials the new URL.
-        if app._pool is not None:
-            app._pool.force_close_all()
-            app._pool = None
-        app.amqp._producer_pool = None
+        reset_celery_connections(app)
 
     def point_at(url):
         app.conf.update(broker_url=url, task_always_eager=False)
