@@ -88,6 +88,11 @@ class BookingEvent(ImmutableModel):
     class Meta:
         ordering = ["at", "id"]
 
+    @property
+    def reason(self) -> str:
+        """The reason given for the transition (stored as ``note``)."""
+        return self.note
+
 
 class Review(models.Model):
     booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="review")

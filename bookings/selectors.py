@@ -2,7 +2,14 @@
 
 from django.db.models import Count, Q
 
-from bookings.models import Booking, BookingStatus, PlanGoal, PlanItem, PlanItemStatus
+from bookings.models import (
+    OPEN_STATUSES,
+    Booking,
+    BookingStatus,
+    PlanGoal,
+    PlanItem,
+    PlanItemStatus,
+)
 
 
 def bookings_for_jobseeker(user):
@@ -30,6 +37,13 @@ def shows_jobseeker_identity(booking) -> bool:
 
 def disputes_for_commissioner(commissioner):
     return (Booking.objects.filter(status=BookingStatus.DISPUTED,
+                                   budget__programme__commissioner=commissioner)
+            .select_related("offer", "provider", "budget__programme"))
+
+
+def flagged_bookings_for_commissioner(commissioner):
+    """Open bookings in the commissioner's programmes whose provider was suspended."""
+    return (Booking.objects.filter(flagged=True, status__in=OPEN_STATUSES,
                                    budget__programme__commissioner=commissioner)
             .select_related("offer", "provider", "budget__programme"))
 

@@ -209,8 +209,11 @@ def provider_booking(request, booking_id):
 
 @role_required(*COMMISSIONER_ROLES)
 def disputes(request):
-    return render(request, "bookings/disputes.html",
-                  {"bookings": selectors.disputes_for_commissioner(request.user.commissioner)})
+    commissioner = request.user.commissioner
+    return render(request, "bookings/disputes.html", {
+        "bookings": selectors.disputes_for_commissioner(commissioner),
+        "flagged": selectors.flagged_bookings_for_commissioner(commissioner),
+    })
 
 
 @role_required(*COMMISSIONER_ROLES)

@@ -3,9 +3,17 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import SupportTier
 from bookings import services
 from bookings.models import Booking, BookingStatus, PlanItemStatus
-from tests.factories import AuditorFactory, JobseekerFactory, ProviderAdminFactory, give_totp
+from providers.services import suspend_provider
+from tests.factories import (
+    AuditorFactory,
+    JobseekerFactory,
+    ProviderAdminFactory,
+    ProviderStaffFactory,
+    give_totp,
+)
 from tests.factories.bookings import bookable_offer, budget_holder, funded_programme
 
 
@@ -147,3 +155,38 @@ def test_adviser_cannot_open_someone_not_on_their_caseload(client, world, advise
     budget, _ = world
     client.force_login(adviser)
     assert client.get(reverse("caseload_person", args=[budget.jobseeker.pk])).status_code == 404
+
+
+def test_provider_staff_see_a_reference_not_the_name_before_accepting(client, world):
+    budget, offer = world
+    staff = give_totp(ProviderStaffFactory(provider=offer.provider))
+    booking = services.request_booking(jobseeker=budget.jobseeker, offer=offer,
+                                       request_token="t")
+    client.force_login(staff)
+    page = client.get(reverse("provider_booking", args=[booking.pk])).content.decode()
+    assert booking.reference in page
+    assert budget.jobseeker.email not in page
+    assert budget.jobseeker.full_name not in page
+
+
+def test_adviser_records_the_assessment_and_support_tier(client, world, adviser):
+    budget, _ = world
+    profile = budget.jobseeker.jobseeker_profile
+    profile.adviser = adviser
+    profile.save()
+    client.force_login(adviser)
+    client.post(reverse("record_assessment", args=[budget.jobseeker.pk]),
+                {"support_tier": SupportTier.values[-1], "assessment": "Needs childcare"})
+    profile.refresh_from_db()
+    assert profile.support_tier == SupportTier.values[-1]
+    assert profile.assessment == "Needs childcare" and profile.assessed_at is not None
+
+
+def test_commissioner_sees_open_bookings_of_a_suspended_provider(client, world):
+    budget, offer = world
+    booking = services.request_booking(jobseeker=budget.jobseeker, offer=offer,
+                                       request_token="t")
+    suspend_provider(actor=budget.manager, provider=offer.provider, reason="Safeguarding")
+    client.force_login(budget.manager)
+    page = client.get(reverse("disputes")).content.decode()
+    assert booking.reference in page and "Safeguarding" in page

@@ -1,6 +1,6 @@
 from django import template
 
-from bookings.selectors import disputes_for_commissioner
+from bookings.selectors import disputes_for_commissioner, flagged_bookings_for_commissioner
 from providers.models import Provider, ProviderStatus
 
 register = template.Library()
@@ -10,4 +10,5 @@ register = template.Library()
 def commissioner_providers_panel(context):
     user = context["user"]
     return {"pending": Provider.objects.filter(status=ProviderStatus.PENDING).count(),
-            "disputes": disputes_for_commissioner(user.commissioner).count()}
+            "disputes": disputes_for_commissioner(user.commissioner).count(),
+            "flagged": flagged_bookings_for_commissioner(user.commissioner).count()}
