@@ -71,6 +71,13 @@ class Offer(models.Model):
     # Kept current by a PostgreSQL trigger (migration 0002) on every insert and update,
     # so bulk inserts and demo data are searchable too. Unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Copies of the provider's status, type and sustained-job rate, so search filters and
+    # sorts on this table alone. Kept current by Offer.save(), the provider and standing
+    # save signals (marketplace.signals) and, for bulk inserts on PostgreSQL, a trigger
+    # (migration 0004). Never set them by hand.
+    provider_status = models.CharField(max_length=16, default="pending", editable=False)
+    provider_type = models.CharField(max_length=32, blank=True, editable=False)
+    provider_sustained_rate_bp = models.PositiveIntegerField(null=True, editable=False)
 
     class Meta:
         ordering = ["title"]
@@ -88,10 +95,30 @@ class Offer(models.Model):
             models.Index(fields=["status", "price"], name="offer_status_price"),
             models.Index(fields=["status", "title"], name="offer_status_title"),
             models.Index(fields=["latitude", "longitude"], name="offer_coordinates"),
+            # The "sustained-job rate" sort has a partial index too, PostgreSQL only
+            # (SQLite cannot index NULLS LAST): see migration 0004.
+            models.Index(
+                fields=["provider_type", "price"], name="offer_listed_type_price",
+                condition=models.Q(status="approved", provider_status="approved"),
+            ),
         ]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.copy_provider_fields()
+        super().save(*args, **kwargs)
+
+    def copy_provider_fields(self):
+        """Copy the provider's status, type and sustained rate onto this offer."""
+        if self.provider_id is None:
+            return
+        provider = self.provider
+        self.provider_status = provider.status
+        self.provider_type = provider.provider_type
+        standing = ProviderStanding.objects.filter(provider_id=self.provider_id).first()
+        self.provider_sustained_rate_bp = standing.sustained_rate_bp if standing else None
 
     @property
     def is_listed(self) -> bool:

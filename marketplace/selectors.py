@@ -10,7 +10,7 @@ def listed_offers():
     """Offers anyone may find: approved, of an approved provider; provider and its
     standing loaded in the same query."""
     return Offer.objects.filter(
-        status=OfferStatus.APPROVED, provider__status=ProviderStatus.APPROVED
+        status=OfferStatus.APPROVED, provider_status=ProviderStatus.APPROVED
     ).select_related("provider", "provider__standing")
 
 

@@ -73,9 +73,9 @@ def filtered(query: SearchQuery):
     if query.delivery_mode:
         offers = offers.filter(delivery_mode=query.delivery_mode)
     if query.provider_type:
-        offers = offers.filter(provider__provider_type=query.provider_type)
+        offers = offers.filter(provider_type=query.provider_type)
     if query.social_enterprise_only:
-        offers = offers.filter(provider__provider_type__in=SOCIAL_ENTERPRISE_TYPES)
+        offers = offers.filter(provider_type__in=SOCIAL_ENTERPRISE_TYPES)
     low, high = query.price_range
     if low is not None:
         offers = offers.filter(price__gte=low)
@@ -103,7 +103,7 @@ def ordering(query: SearchQuery, ranked: bool) -> list:
     if query.sort == "price_high":
         return ["-price", "id"]
     if query.sort == "sustained_rate":
-        return [F("provider__standing__sustained_rate_bp").desc(nulls_last=True), "price", "id"]
+        return [F("provider_sustained_rate_bp").desc(nulls_last=True), "price", "id"]
     if ranked:
         return ["-rank", "id"]
     if query.has_location:

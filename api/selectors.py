@@ -1,0 +1,68 @@
+"""Reads for the API: token lists, and the few reads its apps do not offer yet.
+Balances come from the ledger's running totals; nothing here writes."""
+
+from django.db.models import Count, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from api.models import ApiToken
+from api.services import organisation_of
+from budgets.models import Account, AccountKind, Budget, Programme
+from payouts.models import PayoutRun
+
+
+def tokens_of(actor):
+    """The tokens of the organisation the actor administers, newest first."""
+    provider, commissioner = organisation_of(actor)
+    if provider is not None:
+        return ApiToken.objects.filter(provider=provider)
+    return ApiToken.objects.filter(commissioner=commissioner)
+
+
+def _balance(kind, **match):
+    rows = Account.objects.filter(kind=kind, **{k: OuterRef(v) for k, v in match.items()})
+    return Coalesce(Subquery(rows.values("balance")[:1]), Value(0))
+
+
+def jobseeker_budgets(user):
+    """A jobseeker's own budgets with their available and committed balances."""
+    return (Budget.objects.filter(jobseeker=user).select_related("programme")
+            .annotate(available=_balance(AccountKind.BUDGET_AVAILABLE, budget="pk"),
+                      committed=_balance(AccountKind.BUDGET_COMMITTED, budget="pk")))
+
+
+def commissioner_programmes(commissioner_id):
+    """A commissioner's programmes with the money in each pot."""
+    return (Programme.objects.filter(commissioner_id=commissioner_id)
+            .annotate(pot=_balance(AccountKind.PROGRAMME_POT, programme="pk")))
+
+
+def programme_budgets(programme):
+    return Budget.objects.filter(programme=programme).select_related("invitation")
+
+
+def commissioner_payout_runs(commissioner_id):
+    return (PayoutRun.objects.filter(commissioner_id=commissioner_id)
+            .annotate(payout_count=Count("payouts"),
+                      payout_total=Coalesce(Sum("payouts__amount"), 0)))
+
+
+def commissioner_dashboard(commissioner) -> dict:
+    """The figures on the commissioner's home page, from each app's own selectors."""
+    from marketplace.selectors import pending_offer_count
+    from outcomes.selectors import owed_bonuses, verification_queue
+    from payouts.selectors import owed_in_commissioner
+
+    programmes = list(commissioner_programmes(commissioner.pk)
+                      .annotate(budgets_issued=Count("budgets")))
+    outcomes, milestones = verification_queue(commissioner.pk)
+    owed = owed_in_commissioner(commissioner)
+    return {
+        "programmes": [{"id": p.pk, "name": p.name, "status": p.status, "pot": p.pot,
+                        "budgets_issued": p.budgets_issued} for p in programmes],
+        "money_in_pots": sum(p.pot for p in programmes),
+        "owed_to_providers": sum(amount for _, split in owed for _, amount in split),
+        "bonuses_owed": owed_bonuses(commissioner.pk),
+        "outcomes_to_verify": outcomes.count(),
+        "milestones_to_verify": milestones.count(),
+        "offers_to_approve": pending_offer_count(),
+    }
