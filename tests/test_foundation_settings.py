@@ -10,7 +10,8 @@ STRONG_KEY = "k" * 20 + "-long-random-production-secret-" + "x" * 20
 
 
 def run_django(args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ONWARD_ENV"}}
+    base = {k: v for k, v in os.environ.items()
+            if k not in {"SECRET_KEY", "DEBUG", "ONWARD_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     base.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=base,
