@@ -36,6 +36,7 @@ from budgets.models import (
     Programme,
     Transfer,
 )
+from budgets.retry import retry_on_conflict
 
 # Unambiguous characters for codes read aloud or typed on a phone (no 0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -95,6 +96,7 @@ def _rules(programme) -> dict:
         "eligibility_months_unemployed", "allowed_categories")}
 
 
+@retry_on_conflict
 def fund_programme(*, actor, programme: Programme, amount: int, reference: str) -> Transfer:
     """funding → programme pot. ``reference`` (e.g. the grant or purchase order) makes a
     repeated request harmless."""
@@ -122,6 +124,7 @@ def _new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(settings.INVITATION_CODE_LENGTH))
 
 
+@retry_on_conflict
 def issue_budget(*, actor, programme: Programme, external_reference: str,
                  amount: int | None = None, recipient_name: str = "",
                  recipient_email: str = "", months_unemployed: int | None = None,
@@ -219,6 +222,7 @@ def claim_invitation(*, user, code_or_token: str) -> Budget:
     return budget
 
 
+@retry_on_conflict
 def expire_budget(*, actor=None, budget: Budget) -> Transfer | None:
     """budget available → pot, once the budget's validity ends. Committed money stays
     with its bookings; whatever they release later goes back to the pot."""
@@ -249,6 +253,7 @@ def _require_budget_holder_or_system(actor, budget) -> None:
         raise NotAllowed("Only the budget's holder can spend it.")
 
 
+@retry_on_conflict
 def commit_for_booking(*, actor, budget: Budget, amount: int, booking_id: int,
                        key: str) -> Transfer:
     """budget available → budget committed, when a jobseeker requests a booking."""
@@ -265,6 +270,7 @@ def commit_for_booking(*, actor, budget: Budget, amount: int, booking_id: int,
     )
 
 
+@retry_on_conflict
 def release_commitment(*, actor=None, budget: Budget, amount: int, booking_id: int,
                        key: str, reason: str = "released") -> Transfer:
     """budget committed → budget available (declined, cancelled, refunded). If the
@@ -288,6 +294,7 @@ def split_outcome_share(programme: Programme, amount: int) -> tuple[int, int]:
     return amount - withheld, withheld
 
 
+@retry_on_conflict
 def settle_delivery(*, actor=None, budget: Budget, provider, amount: int, booking_id: int,
                     key: str) -> Transfer:
     """budget committed → provider payable (upfront share) and → the booking's escrow
@@ -310,6 +317,7 @@ def settle_delivery(*, actor=None, budget: Budget, provider, amount: int, bookin
 # --- Outcomes -------------------------------------------------------------------------
 
 
+@retry_on_conflict
 def release_escrow(*, actor=None, booking_id: int, amount: int, bonus: int = 0,
                    key: str, memo: str = "") -> Transfer:
     """booking escrow → provider payable (a milestone's fraction), plus a harder-to-help
@@ -331,6 +339,7 @@ def release_escrow(*, actor=None, booking_id: int, amount: int, bonus: int = 0,
     )
 
 
+@retry_on_conflict
 def return_escrow(*, actor=None, booking_id: int, key: str, memo: str = "") -> Transfer | None:
     """What is left in a booking's escrow → back to the programme's pot (the job ended
     before a milestone, or no job came within the attribution window)."""
@@ -355,6 +364,7 @@ def return_escrow(*, actor=None, booking_id: int, key: str, memo: str = "") -> T
 # --- Payouts --------------------------------------------------------------------------
 
 
+@retry_on_conflict
 def pay_out(*, actor=None, provider, amounts: dict[Programme, int], key: str,
             memo: str = "") -> Transfer:
     """provider payable → payouts out, across the programmes a payout covers."""
@@ -371,6 +381,7 @@ def pay_out(*, actor=None, provider, amounts: dict[Programme, int], key: str,
     )
 
 
+@retry_on_conflict
 def reverse_payout(*, actor=None, payout_transfer: Transfer, key: str,
                    memo: str = "") -> Transfer:
     """payouts out → provider payable: a failed or reversed transfer is owed again."""

@@ -13,7 +13,7 @@ def _menu(user) -> list[tuple[str, str]]:
     if role == Role.JOBSEEKER:
         return [("Home", "jobseeker_home"), ("Find support", "offer_search"),
                 ("Your budget", "my_budget"), ("Bookings", "jobseeker_bookings"),
-                ("Plan", "my_plan"), ("Jobs", "outcome_list")]
+                ("Plan", "my_plan"), ("Jobs", "outcome_list"), ("Your data", "my_data")]
     if role == Role.ADVISER:
         return [("Caseload", "adviser_home"), ("Jobs", "outcome_list"),
                 ("Find support", "offer_search")]

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "payouts",
     "audit",
     "outbox",
+    "privacy",
     "frontend",
     "api",
 ]
@@ -285,6 +286,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Fail fast when the broker is down: the outbox keeps the task and relays it later.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# A task unacknowledged this long (its worker died) is delivered again; tests shorten it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 3600)),
+    # A worker looks for such tasks every interval × throttle seconds (kombu: 10 × 10).
+    "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", 10)),
+    "unacked_restore_throttle": int(os.environ.get("CELERY_UNACKED_RESTORE_THROTTLE", 10)),
+}
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {
         "task": "outbox.tasks.relay_outbox",
@@ -305,6 +313,10 @@ CELERY_BEAT_SCHEDULE = {
     "weekly-payout-run": {
         "task": "payouts.tasks.weekly_payout_run",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
+    },
+    "delete-expired-evidence": {
+        "task": "privacy.tasks.delete_expired_evidence",
+        "schedule": crontab(minute=45, hour=2),
     },
 }
 
