@@ -8,7 +8,6 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +20,10 @@ def enqueue_on_commit(task, *args) -> None:
     """Run ``task`` after the current transaction commits (never for rolled-back work)."""
     if not index_enabled():
         return
-    transaction.on_commit(lambda: task.delay(*args))
+    from outbox.services import enqueue
+
+    # Through the outbox: kept and relayed later if the broker is down.
+    enqueue(task.name, *args)
 
 
 def _write(offers) -> tuple[int, int]:

@@ -769,6 +769,6 @@ def refresh_standings(*, provider_ids) -> int:
 def _refresh_after_commit(provider_ids) -> None:
     ids = sorted(set(provider_ids))
     if ids:
-        from outcomes.tasks import refresh_provider_standings
+        from outbox.services import enqueue
 
-        transaction.on_commit(lambda: refresh_provider_standings.delay(ids))
+        enqueue("outcomes.tasks.refresh_provider_standings", ids)

@@ -473,9 +473,9 @@ def record_stripe_event(*, payload: bytes, signature: str | None) -> tuple[Strip
             },
         )
         if created:
-            from payouts.tasks import process_stripe_event
+            from outbox.services import enqueue
 
-            process_stripe_event.delay_on_commit(stored.pk)
+            enqueue("payouts.tasks.process_stripe_event", stored.pk)
     return stored, created
 
 

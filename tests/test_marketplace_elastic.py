@@ -16,6 +16,7 @@ from marketplace import services, tasks
 from marketplace.models import Category, DeliveryMode, OfferStatus
 from marketplace.search import SearchQuery, search_offers
 from marketplace.search.elastic import OfferDocument, build_search
+from outbox.models import OutboxMessage
 from providers.models import ProviderStatus, ProviderType
 from tests.factories import OfferFactory, ProviderFactory, ProviderStandingFactory
 
@@ -143,13 +144,16 @@ def es_enabled(settings):
 def test_approving_enqueues_indexing_after_commit(es_enabled, manager,
                                                   django_capture_on_commit_callbacks):
     offer = OfferFactory(status=OfferStatus.PENDING)
-    with mock.patch.object(tasks.sync_offer, "delay") as delay:
+    # Through the outbox (hardening): written with the change, sent once it commits.
+    with mock.patch("outbox.services._send") as send:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             services.approve_offer(actor=manager, offer=offer)
-        delay.assert_not_called()  # not before the commit
+        send.assert_not_called()  # not before the commit
         for callback in callbacks:
             callback()
-    delay.assert_called_once_with(offer.pk)
+    message = OutboxMessage.objects.get()
+    assert (message.task_name, message.args) == ("marketplace.tasks.sync_offer", [offer.pk])
+    send.assert_called_once_with(message.pk)
 
 
 @pytest.mark.django_db
@@ -158,34 +162,37 @@ def test_withdrawing_or_refusing_enqueues_removal(es_enabled, manager, provider_
                                                   django_capture_on_commit_callbacks):
     provider = provider_admin.provider_membership.provider
     offer = OfferFactory(provider=provider, status=OfferStatus.PENDING)
-    with mock.patch.object(tasks.sync_offer, "delay") as delay, \
+    with mock.patch("outbox.services._send"), \
             django_capture_on_commit_callbacks(execute=True):
         if action == "withdraw":
             services.withdraw_offer(actor=provider_admin, offer=offer)
         else:
             services.refuse_offer(actor=manager, offer=offer, reason="Price unclear")
-    delay.assert_called_once_with(offer.pk)
+    message = OutboxMessage.objects.get()
+    assert (message.task_name, message.args) == ("marketplace.tasks.sync_offer", [offer.pk])
 
 
 @pytest.mark.django_db
 def test_a_suspended_provider_has_its_offers_resynced(es_enabled,
                                                       django_capture_on_commit_callbacks):
     offer = OfferFactory()
-    with mock.patch.object(tasks.sync_provider, "delay") as delay, \
+    OutboxMessage.objects.all().delete()
+    with mock.patch("outbox.services._send"), \
             django_capture_on_commit_callbacks(execute=True):
         offer.provider.status = ProviderStatus.SUSPENDED
         offer.provider.save()
-    delay.assert_called_once_with(offer.provider.pk)
+    message = OutboxMessage.objects.get()
+    assert (message.task_name, message.args) == ("marketplace.tasks.sync_provider",
+                                                 [offer.provider.pk])
 
 
 @pytest.mark.django_db
 def test_nothing_is_enqueued_with_the_database_backend(manager,
                                                        django_capture_on_commit_callbacks):
     offer = OfferFactory(status=OfferStatus.PENDING)
-    with mock.patch.object(tasks.sync_offer, "delay") as delay, \
-            django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.approve_offer(actor=manager, offer=offer)
-    delay.assert_not_called()
+    assert not OutboxMessage.objects.exists()
     assert callbacks == []
 
 

@@ -168,7 +168,8 @@ class ElasticsearchBackend(SearchBackend):
     def search(self, query: SearchQuery) -> SearchResults:
         try:
             return self._search(query)
-        except (TransportError, ApiError) as error:
+        # ValueError: a misconfigured ELASTICSEARCH_URL (hardening: search must still work).
+        except (TransportError, ApiError, ValueError) as error:
             logger.warning("Elasticsearch unavailable (%s); searching the database instead.",
                            error)
             return DatabaseBackend().search(query)
