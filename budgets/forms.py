@@ -147,7 +147,10 @@ class IssueBudgetForm(forms.Form):
 
 class CsvUploadForm(forms.Form):
     file = forms.FileField(label="CSV file", help_text="Columns: reference, name, email, "
-                           "months_unemployed, amount (optional, in pounds).")
+                           "months_unemployed, amount (optional, in pounds).",
+                           error_messages={"required": "Choose a CSV file to upload",
+                                           "empty": "The file is empty: choose the CSV file "
+                                                    "with the budgets to issue"})
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
