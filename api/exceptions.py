@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from api import errors as api_errors
+from bookings import errors as booking_errors
 from budgets import errors as money_errors
 from marketplace import errors as offer_errors
 
@@ -41,6 +42,7 @@ DOMAIN_STATUS = [
     (money_errors.InvalidAmount, status.HTTP_422_UNPROCESSABLE_ENTITY),
     (money_errors.NotEligible, status.HTTP_422_UNPROCESSABLE_ENTITY),
     (money_errors.InvitationNotFound, status.HTTP_422_UNPROCESSABLE_ENTITY),
+    (booking_errors.CategoryNotAllowed, status.HTTP_422_UNPROCESSABLE_ENTITY),
     (offer_errors.ReasonRequired, status.HTTP_422_UNPROCESSABLE_ENTITY),
     (api_errors.BadTokenRole, status.HTTP_422_UNPROCESSABLE_ENTITY),
     (money_errors.InsufficientFunds, status.HTTP_409_CONFLICT),

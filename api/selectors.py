@@ -46,23 +46,19 @@ def commissioner_payout_runs(commissioner_id):
                       payout_total=Coalesce(Sum("payouts__amount"), 0)))
 
 
-def commissioner_dashboard(commissioner) -> dict:
-    """The figures on the commissioner's home page, from each app's own selectors."""
-    from marketplace.selectors import pending_offer_count
-    from outcomes.selectors import owed_bonuses, verification_queue
-    from payouts.selectors import owed_in_commissioner
+def jobseeker_bookings(user, status: str = ""):
+    """A jobseeker's own bookings, with their history (the bookings pages' list)."""
+    from bookings.selectors import bookings_for_jobseeker
 
-    programmes = list(commissioner_programmes(commissioner.pk)
-                      .annotate(budgets_issued=Count("budgets")))
-    outcomes, milestones = verification_queue(commissioner.pk)
-    owed = owed_in_commissioner(commissioner)
-    return {
-        "programmes": [{"id": p.pk, "name": p.name, "status": p.status, "pot": p.pot,
-                        "budgets_issued": p.budgets_issued} for p in programmes],
-        "money_in_pots": sum(p.pot for p in programmes),
-        "owed_to_providers": sum(amount for _, split in owed for _, amount in split),
-        "bonuses_owed": owed_bonuses(commissioner.pk),
-        "outcomes_to_verify": outcomes.count(),
-        "milestones_to_verify": milestones.count(),
-        "offers_to_approve": pending_offer_count(),
-    }
+    bookings = bookings_for_jobseeker(user).prefetch_related("events")
+    return bookings.filter(status=status) if status else bookings
+
+
+def provider_bookings(provider, status: str = ""):
+    """The bookings made with a provider, with their history and who booked (whose name
+    and contact the serializer shows only as the provider's booking page does)."""
+    from bookings.selectors import bookings_for_provider
+
+    bookings = (bookings_for_provider(provider)
+                .select_related("jobseeker__jobseeker_profile").prefetch_related("events"))
+    return bookings.filter(status=status) if status else bookings

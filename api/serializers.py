@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from accounts.models import Role
 from api.models import ApiToken
+from bookings.models import Booking, BookingEvent, BookingStatus, PlanGoal, PlanItem
 from budgets.models import Budget, Programme
 from marketplace.models import Category, DeliveryMode, Offer, ProviderStanding
 from marketplace.places import TOWNS
@@ -297,26 +298,6 @@ class TransferSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class DashboardProgrammeSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    status = serializers.CharField()
-    pot = serializers.IntegerField(help_text="Pence.")
-    budgets_issued = serializers.IntegerField()
-
-
-class DashboardSerializer(serializers.Serializer):
-    """Pence for money; counts for queues."""
-
-    programmes = DashboardProgrammeSerializer(many=True)
-    money_in_pots = serializers.IntegerField()
-    owed_to_providers = serializers.IntegerField()
-    bonuses_owed = serializers.IntegerField()
-    outcomes_to_verify = serializers.IntegerField()
-    milestones_to_verify = serializers.IntegerField()
-    offers_to_approve = serializers.IntegerField()
-
-
 # --- Outcomes -----------------------------------------------------------------------------
 
 
@@ -354,6 +335,191 @@ class EvidenceSerializer(serializers.ModelSerializer):
         model = Evidence
         fields = ["id", "kind", "content_type", "size", "original_name", "uploaded_at"]
         read_only_fields = fields
+
+
+# --- Bookings and the plan ----------------------------------------------------------------
+
+MAX_ID = 10**18 - 1  # ids in bodies: the same range the URLs accept
+
+
+class BookingOfferSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Offer
+        fields = ["id", "title", "category", "delivery_mode", "area"]
+        read_only_fields = fields
+
+
+class BookingProviderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Provider
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class BookingEventSerializer(serializers.ModelSerializer):
+    """One step of a booking's history, as the booking pages list it."""
+
+    status = serializers.CharField(source="to_status", read_only=True)
+
+    class Meta:
+        model = BookingEvent
+        fields = ["status", "from_status", "note", "at"]
+        read_only_fields = fields
+
+
+_BOOKING_FIELDS = ["id", "reference", "offer", "price", "status", "message",
+                   "decline_reason", "cancel_reason", "dispute_reason", "resolution_note",
+                   "requested_at", "accepted_at", "delivered_at", "confirmed_at", "closed_at",
+                   "auto_confirmed", "events"]
+
+
+class JobseekerBookingSerializer(serializers.ModelSerializer):
+    """A jobseeker's own booking. ``price`` is pence, taken from the budget when booked."""
+
+    reference = serializers.CharField(read_only=True)
+    offer = BookingOfferSerializer(read_only=True)
+    provider = BookingProviderSerializer(read_only=True)
+    events = BookingEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Booking
+        fields = [*_BOOKING_FIELDS[:3], "provider", *_BOOKING_FIELDS[3:], "flagged",
+                  "flag_reason"]
+        read_only_fields = fields
+
+
+class BookingPersonSerializer(serializers.Serializer):
+    """Who booked, as the provider's booking page shows them: a pseudonymous reference
+    until the provider accepts; then their name, email and phone too."""
+
+    reference = serializers.CharField(help_text="Short pseudonymous reference.")
+    identity_shown = serializers.BooleanField(
+        help_text="False until the booking is accepted: name, email and phone are null.")
+    name = serializers.CharField(allow_null=True)
+    email = serializers.CharField(allow_null=True)
+    phone = serializers.CharField(allow_null=True)
+
+
+class ProviderBookingSerializer(serializers.ModelSerializer):
+    """A booking made with your provider."""
+
+    reference = serializers.CharField(read_only=True)
+    offer = BookingOfferSerializer(read_only=True)
+    jobseeker = serializers.SerializerMethodField()
+    events = BookingEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Booking
+        fields = [*_BOOKING_FIELDS[:3], "jobseeker", *_BOOKING_FIELDS[3:]]
+        read_only_fields = fields
+
+    def get_jobseeker(self, booking) -> BookingPersonSerializer:
+        from bookings.selectors import shows_jobseeker_identity
+
+        person = booking.jobseeker
+        data = {"reference": f"Person {str(person.pseudonym)[:8]}", "identity_shown": False,
+                "name": None, "email": None, "phone": None}
+        if shows_jobseeker_identity(booking):
+            profile = getattr(person, "jobseeker_profile", None)
+            data.update(identity_shown=True, name=person.display_name, email=person.email,
+                        phone=(profile.phone or None) if profile else None)
+        return BookingPersonSerializer(data).data
+
+
+class BookingListParams(serializers.Serializer):
+    status = serializers.ChoiceField(choices=BookingStatus.choices, required=False,
+                                     help_text="Only bookings in this status.")
+
+
+class BookingRequestSerializer(serializers.Serializer):
+    """Book a listed offer; its price moves from your budget's available money to
+    committed until the provider answers."""
+
+    offer = serializers.IntegerField(min_value=1, max_value=MAX_ID,
+                                     help_text="The id of a listed offer.")
+    message = serializers.CharField(max_length=1000, required=False, allow_blank=True,
+                                    default="",
+                                    help_text="Anything the provider should know.")
+
+    def validate_offer(self, value):
+        from marketplace.selectors import offer_for_viewer
+
+        offer = offer_for_viewer(offer_id=value, user=self.context["request"].user)
+        if offer is None:
+            raise serializers.ValidationError("There is no listed offer with that id.")
+        return offer
+
+
+class OptionalReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True,
+                                   default="")
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000,
+                                   help_text="Shown to the jobseeker.")
+
+
+class PlanOfferSerializer(serializers.ModelSerializer):
+    provider = serializers.CharField(source="provider.name", read_only=True)
+
+    class Meta:
+        model = Offer
+        fields = ["id", "title", "category", "price", "provider"]
+        read_only_fields = fields
+
+
+class PlanItemSerializer(serializers.ModelSerializer):
+    offer = PlanOfferSerializer(read_only=True)
+    suggested_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlanItem
+        fields = ["id", "offer", "status", "note", "suggested_by", "created_at",
+                  "decided_at"]
+        read_only_fields = fields
+
+    def get_suggested_by(self, item) -> str | None:
+        return item.suggested_by.display_name if item.suggested_by_id else None
+
+
+class PlanGoalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanGoal
+        fields = ["id", "text", "target_date", "done", "created_at"]
+        read_only_fields = ["id", "done", "created_at"]
+
+    def validate_text(self, value):
+        if not value.strip():
+            raise serializers.ValidationError("Enter your goal.")
+        return value
+
+
+class GoalDoneSerializer(serializers.Serializer):
+    done = serializers.BooleanField()
+
+
+class PlanOfferAddSerializer(serializers.Serializer):
+    offer = serializers.IntegerField(min_value=1, max_value=MAX_ID,
+                                     help_text="The id of a listed offer.")
+
+    def validate_offer(self, value):
+        from marketplace.selectors import offer_for_viewer
+
+        offer = offer_for_viewer(offer_id=value, user=self.context["request"].user)
+        if offer is None:
+            raise serializers.ValidationError("There is no listed offer with that id.")
+        return offer
+
+
+class PlanSerializer(serializers.Serializer):
+    """Your back-to-work plan: your goals, what your adviser suggests (you decide), and
+    the support you chose."""
+
+    goals = PlanGoalSerializer(many=True)
+    suggestions = PlanItemSerializer(many=True)
+    planned = PlanItemSerializer(many=True)
+    declined = PlanItemSerializer(many=True)
 
 
 # --- Payouts -------------------------------------------------------------------------------

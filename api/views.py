@@ -4,6 +4,9 @@ Records a person may not see are 404s, exactly as on the pages. Requests that mo
 money honour an Idempotency-Key (api.idempotency).
 """
 
+import hashlib
+import secrets
+
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -15,35 +18,49 @@ from rest_framework.views import APIView
 
 from api import selectors as api_selectors
 from api.exceptions import domain_status
+from api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from api.models import ApiToken
 from api.permissions import IsCommissionerStaff, IsJobseeker, IsProviderMember
 from api.serializers import (
+    BookingListParams,
+    BookingRequestSerializer,
     BudgetSerializer,
     BulkIssueResultSerializer,
     BulkIssueSerializer,
     ClaimSerializer,
-    DashboardSerializer,
+    DeclineSerializer,
     EvidenceSerializer,
     EvidenceUploadSerializer,
     FundSerializer,
+    GoalDoneSerializer,
     IssueBudgetSerializer,
     IssuedBudgetSerializer,
     IssueResultSerializer,
+    JobseekerBookingSerializer,
     MeSerializer,
     MilestoneSerializer,
     OfferSearchParams,
     OfferSearchResultsSerializer,
     OfferSerializer,
     OfferWriteSerializer,
+    OptionalReasonSerializer,
     OutcomeSerializer,
     PayoutRunSerializer,
+    PlanGoalSerializer,
+    PlanItemSerializer,
+    PlanOfferAddSerializer,
+    PlanSerializer,
     ProgrammeSerializer,
+    ProviderBookingSerializer,
     ProviderOfferSerializer,
     ReasonSerializer,
     ReviewOfferSerializer,
     TransferSerializer,
 )
+from bookings import selectors as booking_selectors
+from bookings import services as booking_services
+from bookings.models import PlanGoal, PlanItem
 from budgets import services as budget_services
 from marketplace import selectors as offer_selectors
 from marketplace import services as offer_services
@@ -210,6 +227,255 @@ class ProviderOfferActionView(APIView):
         service = {"submit": offer_services.submit_offer,
                    "withdraw": offer_services.withdraw_offer}[self.action]
         return Response(ProviderOfferSerializer(service(actor=request.user, offer=offer)).data)
+
+
+# --- Bookings: jobseekers book; providers answer and deliver ----------------------------------
+
+
+def _status_filter(request) -> str:
+    params = BookingListParams(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return params.validated_data.get("status", "")
+
+
+def _request_token(request) -> str:
+    """The booking service's one-time token. From the Idempotency-Key when there is one,
+    so a retry makes one booking even without the stored response."""
+    key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+    if key:
+        return "api-" + hashlib.sha256(key.encode()).hexdigest()[:48]
+    return "api-" + secrets.token_hex(16)
+
+
+def _jobseeker_booking(request, pk):
+    return _found(api_selectors.jobseeker_bookings(request.user).filter(pk=pk).first())
+
+
+def _provider_booking(request, pk):
+    return _found(api_selectors.provider_bookings(_provider(request)).filter(pk=pk).first())
+
+
+class JobseekerBookingsView(ListAPIView):
+    """Your bookings, newest first, each with its history; and booking an offer, which
+    commits its price in your budget (available → committed) until the provider answers."""
+
+    permission_classes = [IsJobseeker]
+    serializer_class = JobseekerBookingSerializer
+
+    def get_queryset(self):
+        return api_selectors.jobseeker_bookings(self.request.user,
+                                                _status_filter(self.request))
+
+    @extend_schema(parameters=[BookingListParams], tags=["jobseeker"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=BookingRequestSerializer,
+                   responses={201: JobseekerBookingSerializer},
+                   parameters=[IDEMPOTENCY_PARAMETER], tags=["jobseeker"])
+    @idempotent
+    def post(self, request):
+        data = _parse(BookingRequestSerializer, request, context={"request": request})
+        booking = booking_services.request_booking(
+            jobseeker=request.user, offer=data["offer"], request_token=_request_token(request),
+            message=data["message"])
+        return Response(JobseekerBookingSerializer(_jobseeker_booking(request, booking.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class JobseekerBookingDetailView(APIView):
+    permission_classes = [IsJobseeker]
+
+    @extend_schema(responses=JobseekerBookingSerializer, tags=["jobseeker"])
+    def get(self, request, pk):
+        return Response(JobseekerBookingSerializer(_jobseeker_booking(request, pk)).data)
+
+
+class JobseekerCancelView(APIView):
+    """Cancel a booking before it is delivered: its price goes back to your budget
+    (committed → available)."""
+
+    permission_classes = [IsJobseeker]
+
+    @extend_schema(request=OptionalReasonSerializer, responses=JobseekerBookingSerializer,
+                   parameters=[IDEMPOTENCY_PARAMETER], tags=["jobseeker"])
+    @idempotent
+    def post(self, request, pk):
+        booking = _jobseeker_booking(request, pk)
+        reason = _parse(OptionalReasonSerializer, request)["reason"]
+        booking_services.cancel_booking(actor=request.user, booking=booking, reason=reason)
+        return Response(JobseekerBookingSerializer(_jobseeker_booking(request, pk)).data)
+
+
+class JobseekerConfirmView(APIView):
+    """Confirm you got the support: the provider is paid its upfront share and the rest
+    is held back for job outcomes (committed → provider payable and escrow)."""
+
+    permission_classes = [IsJobseeker]
+
+    @extend_schema(request=None, responses=JobseekerBookingSerializer,
+                   parameters=[IDEMPOTENCY_PARAMETER], tags=["jobseeker"])
+    @idempotent
+    def post(self, request, pk):
+        booking = _jobseeker_booking(request, pk)
+        booking_services.confirm_delivery(actor=request.user, booking=booking)
+        return Response(JobseekerBookingSerializer(_jobseeker_booking(request, pk)).data)
+
+
+class JobseekerDisputeView(APIView):
+    """Say a delivered booking was not what was promised; the council decides. No money
+    moves until then."""
+
+    permission_classes = [IsJobseeker]
+
+    @extend_schema(request=ReasonSerializer, responses=JobseekerBookingSerializer,
+                   parameters=[IDEMPOTENCY_PARAMETER], tags=["jobseeker"])
+    @idempotent
+    def post(self, request, pk):
+        booking = _jobseeker_booking(request, pk)
+        reason = _parse(ReasonSerializer, request)["reason"]
+        booking_services.dispute_delivery(actor=request.user, booking=booking, reason=reason)
+        return Response(JobseekerBookingSerializer(_jobseeker_booking(request, pk)).data)
+
+
+class ProviderBookingsView(ListAPIView):
+    """Bookings made with your provider, newest first. Who booked shows as a pseudonymous
+    reference until you accept; then their name, email and phone, as on the booking page."""
+
+    permission_classes = [IsProviderMember]
+    serializer_class = ProviderBookingSerializer
+
+    def get_queryset(self):
+        return api_selectors.provider_bookings(_provider(self.request),
+                                               _status_filter(self.request))
+
+    @extend_schema(parameters=[BookingListParams], tags=["provider"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ProviderBookingDetailView(APIView):
+    permission_classes = [IsProviderMember]
+
+    @extend_schema(responses=ProviderBookingSerializer, tags=["provider"])
+    def get(self, request, pk):
+        return Response(ProviderBookingSerializer(_provider_booking(request, pk)).data)
+
+
+class ProviderAcceptView(APIView):
+    """Accept a booking request. Repeating it changes nothing."""
+
+    permission_classes = [IsProviderMember]
+
+    @extend_schema(request=None, responses=ProviderBookingSerializer,
+                   parameters=[IDEMPOTENCY_PARAMETER], tags=["provider"])
+    @idempotent
+    def post(self, request, pk):
+        booking = _provider_booking(request, pk)
+        booking_services.accept_booking(actor=request.user, booking=booking)
+        return Response(ProviderBookingSerializer(_provider_booking(request, pk)).data)
+
+
+class ProviderDeclineView(APIView):
+    """Decline a booking request with a reason the jobseeker sees: the price goes back to
+    their budget (committed → available)."""
+
+    permission_classes = [IsProviderMember]
+
+    @extend_schema(request=DeclineSerializer, responses=ProviderBookingSerializer,
+                   parameters=[IDEMPOTENCY_PARAMETER], tags=["provider"])
+    @idempotent
+    def post(self, request, pk):
+        booking = _provider_booking(request, pk)
+        reason = _parse(DeclineSerializer, request)["reason"]
+        booking_services.decline_booking(actor=request.user, booking=booking, reason=reason)
+        return Response(ProviderBookingSerializer(_provider_booking(request, pk)).data)
+
+
+class ProviderDeliverView(APIView):
+    """Mark an accepted booking delivered. The jobseeker then confirms (or it confirms
+    itself after 14 days unless they dispute it), and that pays you."""
+
+    permission_classes = [IsProviderMember]
+
+    @extend_schema(request=None, responses=ProviderBookingSerializer,
+                   parameters=[IDEMPOTENCY_PARAMETER], tags=["provider"])
+    @idempotent
+    def post(self, request, pk):
+        booking = _provider_booking(request, pk)
+        booking_services.mark_delivered(actor=request.user, booking=booking)
+        return Response(ProviderBookingSerializer(_provider_booking(request, pk)).data)
+
+
+# --- The jobseeker's plan --------------------------------------------------------------------
+
+
+def _plan_body(user) -> dict:
+    return PlanSerializer(booking_selectors.plan_for(user)).data
+
+
+class JobseekerPlanView(APIView):
+    """Your back-to-work plan: your goals, your adviser's suggestions (you accept or
+    decline each), and the support in your plan."""
+
+    permission_classes = [IsJobseeker]
+
+    @extend_schema(responses=PlanSerializer, tags=["jobseeker"])
+    def get(self, request):
+        return Response(_plan_body(request.user))
+
+
+class PlanGoalsView(APIView):
+    permission_classes = [IsJobseeker]
+
+    @extend_schema(request=PlanGoalSerializer, responses={201: PlanGoalSerializer},
+                   tags=["jobseeker"])
+    def post(self, request):
+        data = _parse(PlanGoalSerializer, request)
+        goal = booking_services.add_goal(jobseeker=request.user, text=data["text"],
+                                         target_date=data.get("target_date"))
+        return Response(PlanGoalSerializer(goal).data, status=status.HTTP_201_CREATED)
+
+
+class PlanGoalDetailView(APIView):
+    permission_classes = [IsJobseeker]
+
+    @extend_schema(request=GoalDoneSerializer, responses=PlanGoalSerializer,
+                   tags=["jobseeker"])
+    def patch(self, request, pk):
+        goal = _found(PlanGoal.objects.filter(pk=pk, jobseeker=request.user).first())
+        done = _parse(GoalDoneSerializer, request)["done"]
+        goal = booking_services.set_goal_done(jobseeker=request.user, goal=goal, done=done)
+        return Response(PlanGoalSerializer(goal).data)
+
+
+class PlanOffersView(APIView):
+    """Put a listed offer in your plan yourself."""
+
+    permission_classes = [IsJobseeker]
+
+    @extend_schema(request=PlanOfferAddSerializer, responses={201: PlanItemSerializer},
+                   tags=["jobseeker"])
+    def post(self, request):
+        offer = _parse(PlanOfferAddSerializer, request, context={"request": request})["offer"]
+        item = booking_services.add_offer_to_plan(jobseeker=request.user, offer=offer)
+        return Response(PlanItemSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
+class PlanSuggestionDecisionView(APIView):
+    """Accept an adviser's suggestion into your plan, or decline it. Only you decide; a
+    suggestion already decided stays as it is."""
+
+    permission_classes = [IsJobseeker]
+    decision = ""
+
+    @extend_schema(request=None, responses=PlanItemSerializer, tags=["jobseeker"])
+    def post(self, request, pk):
+        item = _found(PlanItem.objects.select_related("offer__provider", "suggested_by")
+                      .filter(pk=pk, jobseeker=request.user).first())
+        item = booking_services.decide_suggestion(jobseeker=request.user, item=item,
+                                                  accept=self.decision == "accept")
+        return Response(PlanItemSerializer(item).data)
 
 
 # --- Outcomes (providers: evidence; commissioners: verification) --------------------------------
@@ -493,16 +759,6 @@ class PayoutRunDetailView(CommissionerView):
         run = _found(api_selectors.commissioner_payout_runs(
             request.user.commissioner_id).filter(pk=pk).first())
         return Response(PayoutRunSerializer(run).data)
-
-
-class DashboardView(CommissionerView):
-    """The figures on the commissioner's home page: money in pots, owed to providers,
-    and the queues waiting for a decision."""
-
-    @extend_schema(responses=DashboardSerializer, tags=["commissioner"])
-    def get(self, request):
-        figures = api_selectors.commissioner_dashboard(request.user.commissioner)
-        return Response(DashboardSerializer(figures).data)
 
 
 class NotFoundView(APIView):

@@ -63,6 +63,27 @@ ENDPOINTS = [
 ]
 if HAS_BOOKINGS:
     ENDPOINTS += [
+        ("get", "/api/v1/jobseeker/bookings/", None, {"jobseeker"}),
+        ("post", "/api/v1/jobseeker/bookings/", {"offer": "{listed}"}, {"jobseeker"}),
+        ("get", "/api/v1/jobseeker/bookings/{booking}/", None, {"jobseeker"}),
+        ("post", "/api/v1/jobseeker/bookings/{booking}/cancel/", {"reason": "Found work"},
+         {"jobseeker"}),
+        ("post", "/api/v1/jobseeker/bookings/{booking}/confirm/", None, {"jobseeker"}),
+        ("post", "/api/v1/jobseeker/bookings/{booking}/dispute/", {"reason": "Not done"},
+         {"jobseeker"}),
+        ("get", "/api/v1/jobseeker/plan/", None, {"jobseeker"}),
+        ("post", "/api/v1/jobseeker/plan/goals/", {"text": "Apply for jobs"}, {"jobseeker"}),
+        ("patch", "/api/v1/jobseeker/plan/goals/{goal}/", {"done": True}, {"jobseeker"}),
+        ("post", "/api/v1/jobseeker/plan/offers/", {"offer": "{listed}"}, {"jobseeker"}),
+        ("post", "/api/v1/jobseeker/plan/suggestions/{suggestion}/accept/", None,
+         {"jobseeker"}),
+        ("post", "/api/v1/jobseeker/plan/suggestions/{suggestion}/decline/", None,
+         {"jobseeker"}),
+        ("get", "/api/v1/provider/bookings/", None, PROVIDERS),
+        ("get", "/api/v1/provider/bookings/{booking}/", None, PROVIDERS),
+        ("post", "/api/v1/provider/bookings/{booking}/accept/", None, PROVIDERS),
+        ("post", "/api/v1/provider/bookings/{booking}/decline/", {"reason": "Full"}, PROVIDERS),
+        ("post", "/api/v1/provider/bookings/{booking}/deliver/", None, PROVIDERS),
         ("get", "/api/v1/provider/outcomes/", None, PROVIDERS),
         # Rejecting a milestone closes the outcome, which reads bookings.
         ("post", "/api/v1/commissioner/milestones/{milestone}/reject/", {"reason": "Left"},
@@ -98,6 +119,15 @@ def world(jobseeker, adviser, manager, auditor, provider_admin, commissioner):
         "outcome": outcome.pk,
         "milestone": outcome.milestones.first().pk,
     }
+    if HAS_BOOKINGS:
+        from bookings import services as bookings
+
+        ids["booking"] = bookings.request_booking(
+            jobseeker=jobseeker, offer=OfferFactory(provider=provider),
+            request_token="matrix").pk
+        ids["goal"] = bookings.add_goal(jobseeker=jobseeker, text="Get a licence").pk
+        ids["suggestion"] = bookings.suggest_offer(
+            adviser=adviser, jobseeker=jobseeker, offer=OfferFactory()).pk
     return clients, ids
 
 
@@ -117,6 +147,9 @@ def expected_status(role, allowed):
 def test_endpoint_access_by_role(world, method, path, body, allowed):
     """One row of the table: every role calls the endpoint once."""
     clients, ids = world
+    if body:  # "{name}" values are ids from the world too
+        body = {k: ids[v[1:-1]] if isinstance(v, str) and v.startswith("{") else v
+                for k, v in body.items()}
     wrong = []
     for role in ROLES:
         response = getattr(clients[role], method)(path.format(**ids), body, format="json")

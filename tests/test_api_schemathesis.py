@@ -1,6 +1,6 @@
 """Schemathesis drives every operation in the OpenAPI schema through the WSGI app with
 generated input (valid and invalid): no 5xx, and every response matches the schema
-(status codes, content types, bodies). Limited examples keep it well under two minutes.
+(status codes, content types, bodies). Limited examples keep it to a few minutes.
 """
 
 import importlib.util
@@ -46,7 +46,7 @@ def _keep_test_connection_open(db):
 
 
 @pytest.fixture
-def callers(settings, jobseeker, manager, provider_admin, commissioner):
+def callers(settings, jobseeker, adviser, manager, provider_admin, commissioner):
     """Headers per area: a provider token, a manager token, a jobseeker's session; with
     real records to find (a funded programme, budgets, offers, a reported job)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -56,18 +56,34 @@ def callers(settings, jobseeker, manager, provider_admin, commissioner):
     world.report(jobseeker=jobseeker, start_date=timezone.localdate() + timedelta(days=30))
     OfferFactory(provider=provider, status=OfferStatus.PENDING)
     ProviderStandingFactory(provider=OfferFactory().provider)
+    if importlib.util.find_spec("bookings.models") is not None:
+        from bookings import services as bookings
+
+        # Bookings in each state a provider or the jobseeker can act on, and a plan.
+        for token in ("requested", "accepted", "delivered"):
+            booking = bookings.request_booking(
+                jobseeker=jobseeker, offer=OfferFactory(provider=provider, price=1_000),
+                request_token=token)
+            if token != "requested":
+                bookings.accept_booking(actor=provider_admin, booking=booking)
+            if token == "delivered":
+                bookings.mark_delivered(actor=provider_admin, booking=booking)
+        bookings.add_goal(jobseeker=jobseeker, text="Apply for five jobs")
+        bookings.suggest_offer(adviser=adviser, jobseeker=jobseeker, offer=OfferFactory())
     _, provider_secret = api_token_for(provider=provider)
     _, manager_secret = api_token_for(commissioner=commissioner,
                                       role=Role.COMMISSIONER_MANAGER)
     session = Client()
     session.force_login(jobseeker)
-    jobseeker_cookie = f"sessionid={session.cookies['sessionid'].value}"
+    # A session changes things only with the CSRF token (cookie and header), as in a browser.
+    csrf = "schemathesis0csrf0token000000000"
+    jobseeker_cookie = f"sessionid={session.cookies['sessionid'].value}; csrftoken={csrf}"
 
     def headers_for(case):
         if case.path.startswith("/api/v1/provider/"):
             return {"Authorization": f"Token {provider_secret}"}
         if case.path.startswith("/api/v1/jobseeker/"):
-            return {"Cookie": jobseeker_cookie}
+            return {"Cookie": jobseeker_cookie, "X-CSRFToken": csrf}
         return {"Authorization": f"Token {manager_secret}"}
 
     return headers_for
