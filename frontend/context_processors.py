@@ -25,7 +25,9 @@ def _menu(user) -> list[tuple[str, str]]:
         return [("Home", "commissioner_home"), ("Programmes", "programmes"),
                 ("Providers", "provider_approvals"), ("Offers", "offer_approvals"),
                 ("Outcomes", "outcome_queue"), ("Disputes", "disputes"),
-                ("Payouts", "payouts_commissioner")]
+                ("Payouts", "payouts_commissioner"), ("Dashboards", "insights"),
+                ("Flags", "anomaly_flags"),
+                ("Audit log", "audit_log"), ("Ledger", "ledger_verification")]
     return [("Home", "home"), ("Find support", "offer_search")]
 
 

@@ -80,8 +80,10 @@ INSTALLED_APPS = [
     "outcomes",
     "payouts",
     "audit",
+    "anomalies",
     "outbox",
     "privacy",
+    "insights",
     "frontend",
     "api",
 ]
@@ -268,6 +270,7 @@ SPECTACULAR_SETTINGS = {
         "MilestoneStatusEnum": "outcomes.models.MilestoneStatus",
         "EvidenceKindEnum": "outcomes.models.Evidence.KINDS",
         "PayoutRunStatusEnum": "payouts.models.RunStatus",
+        "BookingStatusEnum": "bookings.models.BookingStatus",
     },
 }
 
@@ -317,6 +320,14 @@ CELERY_BEAT_SCHEDULE = {
     "delete-expired-evidence": {
         "task": "privacy.tasks.delete_expired_evidence",
         "schedule": crontab(minute=45, hour=2),
+    },
+    "anomaly-checks": {
+        "task": "anomalies.tasks.run_anomaly_checks",
+        "schedule": crontab(minute=30, hour=3),
+    },
+    "verify-ledger": {
+        "task": "audit.tasks.verify_ledger_nightly",
+        "schedule": crontab(minute=0, hour=4),
     },
 }
 

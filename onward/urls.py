@@ -14,6 +14,9 @@ urlpatterns = [
     path("", include("outcomes.urls")),
     path("", include("payouts.urls")),
     path("", include("privacy.urls")),
+    path("", include("insights.urls")),
+    path("", include("anomalies.urls")),
+    path("", include("audit.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # A server-rendered reference (Redoc's CDN scripts are refused by the CSP).
     path("api/v1/docs/", api_docs, name="api_docs"),

@@ -115,6 +115,9 @@ class World:
             actor=jobseeker, outcome=self.outcome, kind="payslip",
             file=SimpleUploadedFile("payslip.pdf", PDF))
         self.milestone = self.outcome.milestones.first()
+        self.goal = bookings.add_goal(jobseeker=jobseeker, text="Get a forklift licence")
+        self.suggestion = bookings.suggest_offer(adviser=self.people["adviser"],
+                                                 jobseeker=jobseeker, offer=self.offer)
 
         self.run = payouts.start_payout_run(actor=manager, commissioner=commissioner)
         self.payout = self.run.payouts.first()
@@ -144,6 +147,17 @@ def _bacs_file_pk(w):
     from payouts.models import BacsFile
 
     return BacsFile.objects.filter(run=w.run).values_list("pk", flat=True).first()
+
+
+def _flag_pk(w):
+    from anomalies.models import Flag
+
+    flag, _ = Flag.objects.get_or_create(
+        commissioner=w.programme.commissioner, rule="whole_budget",
+        subject_key=f"provider:{w.provider.pk}",
+        defaults={"provider": w.provider, "summary": "A test flag",
+                  "raised_at": timezone.now(), "last_seen_at": timezone.now()})
+    return flag.pk
 
 
 # URL name → kwargs from the world. Every routed URL needs an entry (None: no kwargs).
@@ -217,12 +231,33 @@ KWARGS = {
     "api_milestones_due": None,
     "api_milestone_verify": lambda w: {"pk": w.milestone.pk},
     "api_milestone_reject": lambda w: {"pk": w.milestone.pk},
+    "api_my_bookings": None, "api_my_plan": None, "api_plan_goals": None,
+    "api_plan_offers": None, "api_provider_bookings": None,
+    "api_my_booking": lambda w: {"pk": w.booking.pk},
+    "api_booking_cancel": lambda w: {"pk": w.booking.pk},
+    "api_booking_confirm": lambda w: {"pk": w.booking.pk},
+    "api_booking_dispute": lambda w: {"pk": w.booking.pk},
+    "api_provider_booking": lambda w: {"pk": w.booking.pk},
+    "api_booking_accept": lambda w: {"pk": w.booking.pk},
+    "api_booking_decline": lambda w: {"pk": w.booking.pk},
+    "api_booking_deliver": lambda w: {"pk": w.booking.pk},
+    "api_plan_goal": lambda w: {"pk": w.goal.pk},
+    "api_suggestion_accept": lambda w: {"pk": w.suggestion.pk},
+    "api_suggestion_decline": lambda w: {"pk": w.suggestion.pk},
     "api_dashboard": None, "api_payout_runs": None,
     "api_payout_run": lambda w: {"pk": w.run.pk},
     "provider_api_tokens": None,
     "provider_api_tokens_revoke": lambda w: {"pk": w.provider_api_token.pk},
     "commissioner_api_tokens": None,
     "commissioner_api_tokens_revoke": lambda w: {"pk": w.commissioner_api_token.pk},
+    "anomaly_flags": None, "anomaly_run": None,
+    "anomaly_flag": lambda w: {"pk": _flag_pk(w)}, "anomaly_clear": lambda w: {"pk": _flag_pk(w)},
+    "audit_log": None, "ledger_verification": None, "ledger_verify": None,
+    "insights": None, "insights_dashboard": lambda w: {"programme_id": w.programme.pk},
+    "insights_chart_csv": lambda w: {"programme_id": w.programme.pk, "key": "budgets"},
+    "insights_export": lambda w: {"name": "bookings"}, "league_table": None,
+    "api_programme_dashboard": lambda w: {"pk": w.programme.pk},
+    "api_export": lambda w: {"name": "bookings"},
 }
 
 
@@ -376,6 +411,11 @@ OVERRIDES = {
     "payouts_stripe_webhook": POST_ONLY,
     "provider_api_tokens_revoke": POST_ONLY,
     "commissioner_api_tokens_revoke": POST_ONLY,
+    "anomaly_run": POST_ONLY, "anomaly_clear": POST_ONLY, "ledger_verify": POST_ONLY,
+    "anomaly_flag": OWN_COMMISSIONER,
+    "insights_dashboard": OWN_COMMISSIONER,
+    "insights_chart_csv": OWN_COMMISSIONER,
+    "api_programme_dashboard": OWN_COMMISSIONER,
     # The API: 401 without credentials, 404 for another organisation's objects.
     "api_me": {"anonymous": 401},
     "api_claim": {"signed_in": 405},
