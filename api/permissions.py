@@ -36,6 +36,19 @@ class IsJobseeker(RolePermission):
     roles = (Role.JOBSEEKER,)
 
 
+class MayClaimBudget(BasePermission):
+    """A jobseeker, or a new account with no role yet (claiming makes it a jobseeker)."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if user.role in ("", Role.JOBSEEKER):
+            return True
+        self.message = "Staff accounts cannot claim budgets. Sign in with your own account."
+        return False
+
+
 class IsProviderMember(RolePermission):
     roles = (Role.PROVIDER_ADMIN, Role.PROVIDER_STAFF)
 

@@ -21,7 +21,7 @@ from api.exceptions import domain_status
 from api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from api.models import ApiToken
-from api.permissions import IsCommissionerStaff, IsJobseeker, IsProviderMember
+from api.permissions import IsCommissionerStaff, IsJobseeker, IsProviderMember, MayClaimBudget
 from api.serializers import (
     BookingListParams,
     BookingRequestSerializer,
@@ -155,7 +155,7 @@ class JobseekerBudgetsView(ListAPIView):
 class ClaimBudgetView(APIView):
     """Claim the budget an invitation carries (signed-in people only; not for tokens)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [MayClaimBudget]
 
     @extend_schema(request=ClaimSerializer, responses={201: BudgetSerializer},
                    tags=["jobseeker"])

@@ -294,6 +294,57 @@ def test_every_url_has_an_entry():
     assert missing == [], f"add these URLs to the access matrix: {missing}"
 
 
+def write(client, name, path):
+    """An empty write: JSON to the API (PATCH where the URL takes no POST), a form elsewhere."""
+    if not path.startswith("/api/"):
+        return client.post(path, {})
+    method = client.patch if name in PATCH_ONLY else client.post
+    return method(path, "{}", content_type="application/json")
+
+
+PATCH_ONLY = {"api_plan_goal"}
+
+
+def record_writes(client, world, matrix):
+    """POST an empty body, as each role, to every URL that refused somebody's GET with 405."""
+    logging.disable(logging.WARNING)
+    writes = {}
+    try:
+        for name in sorted({name for (name, _), status in matrix.items() if status == 405}):
+            builder = KWARGS[name]
+            path = reverse(name, kwargs=builder(world) if builder else None)
+            for role in ROLES:
+                client.logout()
+                if role != "anonymous":
+                    client.force_login(User.objects.get(pk=world.people[role].pk))
+                writes[(name, role)] = status_of(write(client, name, path))
+    finally:
+        logging.disable(logging.NOTSET)
+    return writes
+
+
+@pytest.mark.django_db
+def test_write_matrix(client):
+    """The GET matrix can only say 405 for a URL that takes writes; here each role writes,
+    and everybody outside WRITERS must be refused before anything is checked or changed."""
+    world = World()
+    writes = record_writes(client, world, record(client, world))
+    if os.environ.get("ACCESS_MATRIX_RECORD"):
+        for name in sorted({name for name, _ in writes}):
+            print(f"{name:32}", " ".join(f"{str(writes[(name, r)]):>5}" for r in ROLES))
+    assert sorted({name for name, _ in writes}) == sorted(WRITERS), \
+        "add these write URLs to WRITERS"
+    wrong = {}
+    for (name, role), got in writes.items():
+        allowed = role in WRITERS[name]
+        if allowed and (got in REFUSED or (isinstance(got, int) and got >= 500)):
+            wrong[(name, role)] = (got, "let through")
+        elif not allowed and got not in REFUSED:
+            wrong[(name, role)] = (got, "refused")
+    assert wrong == {}, "(url, role): (got, expected)\n" + "\n".join(
+        f"{key}: {value}" for key, value in sorted(wrong.items()))
+
+
 @pytest.mark.django_db
 def test_access_matrix(client):
     world = World()
@@ -418,7 +469,7 @@ OVERRIDES = {
     "api_programme_dashboard": OWN_COMMISSIONER,
     # The API: 401 without credentials, 404 for another organisation's objects.
     "api_me": {"anonymous": 401},
-    "api_claim": {"signed_in": 405},
+    "api_claim": {"jobseekers": 405},
     "api_provider_offer": {"other_provider": 404},
     "api_offer_submit": {"providers": 405},
     "api_offer_withdraw": {"providers": 405},
@@ -434,6 +485,66 @@ OVERRIDES = {
     "api_outcome_reject": {"commissioners": 405},
     "api_milestone_verify": {"commissioners": 405},
     "api_milestone_reject": {"commissioners": 405},
+    "api_my_booking": {"other_jobseeker": 404},
+    "api_booking_cancel": {"jobseekers": 405},
+    "api_booking_confirm": {"jobseekers": 405},
+    "api_booking_dispute": {"jobseekers": 405},
+    "api_plan_goals": {"jobseekers": 405},
+    "api_plan_goal": {"jobseekers": 405},
+    "api_plan_offers": {"jobseekers": 405},
+    "api_suggestion_accept": {"jobseekers": 405},
+    "api_suggestion_decline": {"jobseekers": 405},
+    "api_provider_booking": {"other_provider": 404},
+    "api_booking_accept": {"providers": 405},
+    "api_booking_decline": {"providers": 405},
+    "api_booking_deliver": {"providers": 405},
+}
+
+
+# --- Who may write --------------------------------------------------------------------
+# For each URL that takes only writes: who gets past the access checks with an empty body
+# (to a validation error, a "wrong state" answer or success). Everybody else must get one
+# of REFUSED. Offers and providers are approved marketplace-wide, so any commissioner's
+# manager may decide them; everything else is the owner's alone.
+
+REFUSED = {401, 403, 404, "login"}
+JOBSEEKER = ["jobseeker"]
+PROVIDER = ["provider_staff", "provider_admin"]
+MANAGER = ["manager"]
+ANY_MANAGER = ["manager", "other_manager"]
+WRITERS = {
+    "anomaly_clear": MANAGER, "anomaly_run": ANY_MANAGER,
+    "api_booking_accept": PROVIDER, "api_booking_decline": PROVIDER,
+    "api_booking_deliver": PROVIDER,
+    "api_booking_cancel": JOBSEEKER, "api_booking_confirm": JOBSEEKER,
+    "api_booking_dispute": JOBSEEKER,
+    "api_claim": ["jobseeker", "other_jobseeker"],
+    "api_milestone_reject": MANAGER, "api_milestone_verify": MANAGER,
+    "api_outcome_reject": MANAGER, "api_outcome_verify": MANAGER,
+    "api_programme_budgets_bulk": MANAGER, "api_programme_fund": MANAGER,
+    "api_offer_approve": ANY_MANAGER, "api_offer_refuse": ANY_MANAGER,
+    "api_offer_submit": PROVIDER, "api_offer_withdraw": PROVIDER,
+    "api_outcome_evidence": PROVIDER,
+    "api_plan_goal": JOBSEEKER,
+    "api_plan_goals": ["jobseeker", "other_jobseeker"],  # each adds to their own plan
+    "api_plan_offers": ["jobseeker", "other_jobseeker"],
+    "api_suggestion_accept": JOBSEEKER, "api_suggestion_decline": JOBSEEKER,
+    "commissioner_api_tokens_revoke": MANAGER,
+    # Reading the ledger and recording the result: auditors may, for their own programmes.
+    "ledger_verify": ["manager", "auditor", "other_manager"],
+    "milestone_confirm": JOBSEEKER,
+    "milestone_reject": MANAGER, "milestone_verify": MANAGER,
+    "offer_approve": ANY_MANAGER, "offer_refuse": ANY_MANAGER,
+    "offer_submit": PROVIDER, "offer_withdraw": PROVIDER,
+    # The people a job concerns: the jobseeker, their adviser, the provider they booked.
+    "outcome_end": ["jobseeker", "adviser", *PROVIDER],
+    "outcome_evidence_add": ["jobseeker", "adviser", *PROVIDER],
+    "outcome_reject": MANAGER, "outcome_verify": MANAGER,
+    "payouts_mark_file_paid": MANAGER, "payouts_start_run": ANY_MANAGER,
+    "payouts_stripe_connect": ["provider_admin", "other_provider"],  # their own organisation
+    "payouts_stripe_webhook": ROLES,  # Stripe's signature decides, not a session
+    "provider_api_tokens_revoke": ["provider_admin"],
+    "record_assessment": ["adviser"],
 }
 
 
