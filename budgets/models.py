@@ -261,6 +261,11 @@ class Transfer(ImmutableModel):
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            # The dashboards' rare kinds (expiries, releases, payout reversals) and
+            # settlements in a period, without reading every transfer.
+            models.Index(fields=["kind", "created_at"], name="transfer_kind_created"),
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.idempotency_key}"
@@ -284,6 +289,12 @@ class Entry(ImmutableModel):
         constraints = [
             models.UniqueConstraint(fields=["account", "sequence"], name="entry_sequence_unique"),
             models.CheckConstraint(name="entry_amount_not_zero", condition=~models.Q(amount=0)),
+        ]
+        indexes = [
+            # An account's movements in a period, answered from the index alone (on
+            # PostgreSQL): the dashboards' spend, budget and provider payment figures.
+            models.Index(fields=["account", "created_at"], include=["amount", "transfer"],
+                         name="entry_account_created"),
         ]
 
     def __str__(self):

@@ -1,7 +1,9 @@
 """Figures for commissioner dashboards and the public league table.
 
 Every figure is a grouped SQL aggregate: a dashboard costs a fixed handful of queries
-whatever the number of bookings. Money comes from the ledger (integer pence):
+whatever the number of bookings. The ledger's figures are cached until money next moves
+(``ledger_figures``), the people figures until money moves or PEOPLE_CACHE_SECONDS pass
+(``people_figures``). Money comes from the ledger (integer pence):
 
 * spend is money moved from a budget's committed account at delivery (the ``settle``
   transfer: upfront share to the provider's payable, outcome share to the booking's
@@ -17,14 +19,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Case, Count, F, Max, Q, Sum, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from accounts.models import Role, SupportTier
+from accounts.models import JobseekerProfile, Role, SupportTier
 from bookings.models import Booking, BookingStatus
-from budgets.models import BASIS_POINTS, Account, AccountKind, Budget, Entry, Programme
-from marketplace.models import Category
+from budgets.models import BASIS_POINTS, Account, AccountKind, Budget, Entry, Programme, Transfer
+from marketplace.models import Category, Offer
 from outcomes.models import Milestone, MilestonePayment, MilestoneStatus
 from outcomes.selectors import ProviderRecord, provider_records
 from providers.models import Provider, ProviderStatus, ProviderType
@@ -115,14 +119,147 @@ def _share(part: int, whole: int) -> int | None:
     return part * BASIS_POINTS // whole if whole else None
 
 
+# --- What the ledger says --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerFigures:
+    """Everything a dashboard reads from the ledger, by id (names and categories are looked
+    up when shown, so renaming a provider or recategorising an offer shows at once).
+
+    ``spend`` holds (month, provider id, offer id, pence) per month, provider and offer of
+    the settled deliveries; ``paid`` is pence credited to each provider's payable account.
+    """
+
+    spend: list[tuple[dt.date, int | None, int | None, int]]
+    spent: int
+    committed: int
+    unspent: int
+    expired_amount: int
+    paid: dict[int, int]
+
+
+def _month(value) -> dt.date:
+    # A raw cursor skips the ORM's converters: PostgreSQL gives the local month's start as
+    # a naive date-time, SQLite as text.
+    if isinstance(value, dt.datetime):
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _spend_rows(f: Filters) -> list[tuple[dt.date, int | None, int | None, int]]:
+    """One pass over the settled deliveries, grouped by month, provider and offer; every
+    spend chart is summed from its few thousand rows. The booking (for its offer) is joined
+    by id in plain SQL around the ORM's query: the transfer holds the booking's id but no
+    relation the ORM could join, and a per-row subquery cost a lookup per delivery."""
+    entries = (_spend_entries(f).order_by()
+               .values(month=TruncMonth("created_at"), provider=F("transfer__provider_id"),
+                       booking=F("transfer__booking_id"), pence=F("amount")))
+    inner, params = entries.query.sql_with_params()
+    quote = connection.ops.quote_name
+    sql = (f"SELECT s.month, s.provider, b.{quote('offer_id')}, SUM(s.pence) "
+           f"FROM ({inner}) s LEFT JOIN {quote(Booking._meta.db_table)} b "
+           f"ON b.{quote('id')} = s.booking GROUP BY s.month, s.provider, b.{quote('offer_id')}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        # PostgreSQL sums bigints as numeric: back to integer pence.
+        return [(_month(month), provider, offer, -int(total))
+                for month, provider, offer, total in cursor.fetchall()]
+
+
+def _budgets(f: Filters):
+    budgets = Budget.objects.filter(f.window("issued_at"), programme=f.programme)
+    if f.tier:
+        budgets = budgets.filter(jobseeker__jobseeker_profile__support_tier=f.tier)
+    return budgets
+
+
+def _paid(f: Filters) -> dict[int, int]:
+    """Per provider: credited to its payable account in the programme in the period,
+    payout reversals excepted. Summed as every credit less the reversals' credits: the
+    credits alone read from the entries' index, and reversals are rare."""
+    credits = Entry.objects.filter(
+        f.window("created_at"), account__kind=AccountKind.PROVIDER_PAYABLE,
+        account__programme_id=f.programme.pk, amount__gt=0)
+    if f.provider_id:
+        credits = credits.filter(account__provider_id=f.provider_id)
+    if f.category or f.tier:
+        chosen = _bookings(replace(f, start=None, end=None)).values("pk")
+        credits = credits.filter(transfer__booking_id__in=chosen)
+
+    def by_provider(entries):
+        return {r["account__provider_id"]: (r["total"], r["n"]) for r in entries.order_by()
+                .values("account__provider_id").annotate(total=Sum("amount"), n=Count("*"))}
+
+    paid = by_provider(credits)
+    for pk, (total, n) in by_provider(credits.filter(transfer__kind="payout_reversal")).items():
+        paid[pk] = (paid[pk][0] - total, paid[pk][1] - n)
+    return {pk: total for pk, (total, n) in paid.items() if n}
+
+
+def _ledger_figures(f: Filters) -> LedgerFigures:
+    budgets = _budgets(f)
+    balances = dict(Account.objects.filter(
+        budget__in=budgets.values("pk"),
+        kind__in=[AccountKind.BUDGET_AVAILABLE, AccountKind.BUDGET_COMMITTED],
+    ).values("kind").annotate(total=Sum("balance")).values_list("kind", "total"))
+    spent = Entry.objects.filter(
+        account__kind=AccountKind.BUDGET_COMMITTED, account__budget__in=budgets.values("pk"),
+        transfer__kind="settle").aggregate(total=Sum("amount"))["total"] or 0
+    # On expiry the available money goes back to the pot, and so does whatever a booking
+    # releases after it.
+    expired_amount = Entry.objects.filter(
+        account__kind=AccountKind.PROGRAMME_POT, amount__gt=0,
+        transfer__kind__in=["expire", "release"], transfer__budget__in=budgets.values("pk"),
+    ).aggregate(total=Sum("amount"))["total"] or 0
+    return LedgerFigures(
+        spend=_spend_rows(f), spent=-spent,
+        committed=balances.get(AccountKind.BUDGET_COMMITTED, 0) or 0,
+        unspent=balances.get(AccountKind.BUDGET_AVAILABLE, 0) or 0,
+        expired_amount=expired_amount, paid=_paid(f))
+
+
+LEDGER_CACHE_SECONDS = 600
+PEOPLE_CACHE_SECONDS = 30
+
+
+def ledger_version() -> int:
+    """Changes whenever money moves: transfers are only ever added (the database refuses
+    changes and deletions) and every movement of money is a new one, so their number grows
+    with each. Read it before the figures: figures stored under it are never older."""
+    return Transfer.objects.count()
+
+
+def _cache_key(kind: str, f: Filters, version: int) -> str:
+    return ":".join(str(part) for part in (
+        "insights", kind, "v1", f.programme.pk, f.programme.created_at.timestamp(), version,
+        f.start or "", f.end or "", f.provider_id or "", f.category, f.tier or ""))
+
+
+def ledger_figures(f: Filters, version: int) -> LedgerFigures:
+    """The ledger's figures, kept in the cache until money next moves (``version``). The
+    category and tier filters depend on rows outside the ledger (an offer's category, a
+    person's tier): those figures are always worked out afresh."""
+    if f.category or f.tier:
+        return _ledger_figures(f)
+    key = _cache_key("ledger", f, version)
+    figures = cache.get(key)
+    if figures is None:
+        figures = _ledger_figures(f)
+        cache.set(key, figures, LEDGER_CACHE_SECONDS)
+    return figures
+
+
 # --- Spend -------------------------------------------------------------------------------
 
 
-def spend_by_month(f: Filters) -> list[tuple[dt.date, int]]:
-    rows = (_spend_entries(f).annotate(month=TruncMonth("created_at")).values("month")
-            .annotate(total=Sum("amount")).order_by("month"))
-    return [(timezone.localtime(row["month"]).date() if isinstance(row["month"], dt.datetime)
-             else row["month"], -row["total"]) for row in rows]
+def spend_by_month(ledger: LedgerFigures) -> list[tuple[dt.date, int]]:
+    totals: dict[dt.date, int] = {}
+    for month, _, _, pence in ledger.spend:
+        totals[month] = totals.get(month, 0) + pence
+    return sorted(totals.items())
 
 
 @dataclass(frozen=True)
@@ -133,13 +270,13 @@ class ProviderSpend:
     spend: int
 
 
-def spend_by_provider(f: Filters) -> list[ProviderSpend]:
-    rows = (_spend_entries(f)
-            .values("transfer__provider_id", "transfer__provider__name",
-                    "transfer__provider__provider_type")
-            .annotate(total=Sum("amount")))
-    found = [ProviderSpend(r["transfer__provider_id"], r["transfer__provider__name"],
-                           r["transfer__provider__provider_type"], -r["total"]) for r in rows]
+def spend_by_provider(ledger: LedgerFigures, providers: dict) -> list[ProviderSpend]:
+    """``providers``: id → (name, type) for every provider in the figures."""
+    totals: dict[int | None, int] = {}
+    for _, provider, _, pence in ledger.spend:
+        totals[provider] = totals.get(provider, 0) + pence
+    found = [ProviderSpend(pk, *providers.get(pk, (None, None)), spend)
+             for pk, spend in totals.items()]
     return sorted(found, key=lambda p: (-p.spend, p.name))
 
 
@@ -151,13 +288,14 @@ def spend_by_provider_type(by_provider: list[ProviderSpend]) -> list[tuple[str, 
     return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
 
 
-def spend_by_category(f: Filters) -> list[tuple[str, int]]:
-    category = Booking.objects.filter(pk=OuterRef("transfer__booking_id")).values(
-        "offer__category")[:1]
-    rows = (_spend_entries(f).annotate(category=Subquery(category)).values("category")
-            .annotate(total=Sum("amount")))
-    return sorted(((r["category"] or "", -r["total"]) for r in rows),
-                  key=lambda item: (-item[1], item[0]))
+def spend_by_category(ledger: LedgerFigures) -> list[tuple[str, int]]:
+    offers = {offer for _, _, offer, _ in ledger.spend if offer is not None}
+    category = dict(Offer.objects.filter(pk__in=offers).values_list("pk", "category"))
+    totals: dict[str, int] = {}
+    for _, _, offer, pence in ledger.spend:
+        key = category.get(offer) or ""
+        totals[key] = totals.get(key, 0) + pence
+    return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
 
 
 # --- Budgets -----------------------------------------------------------------------------
@@ -179,35 +317,18 @@ class BudgetFigures:
     expired_amount: int
 
 
-def budget_figures(f: Filters) -> BudgetFigures:
-    budgets = Budget.objects.filter(f.window("issued_at"), programme=f.programme)
-    if f.tier:
-        budgets = budgets.filter(jobseeker__jobseeker_profile__support_tier=f.tier)
-    counts = budgets.aggregate(
+def budget_figures(f: Filters, ledger: LedgerFigures) -> BudgetFigures:
+    counts = _budgets(f).aggregate(
         issued=Count("pk"), issued_amount=Sum("amount"),
         claimed=Count("pk", filter=Q(jobseeker__isnull=False)),
         claimed_amount=Sum("amount", filter=Q(jobseeker__isnull=False)),
         expired=Count("pk", filter=Q(status="expired")))
-    balances = dict(Account.objects.filter(
-        budget__in=budgets.values("pk"),
-        kind__in=[AccountKind.BUDGET_AVAILABLE, AccountKind.BUDGET_COMMITTED],
-    ).values("kind").annotate(total=Sum("balance")).values_list("kind", "total"))
-    spent = Entry.objects.filter(
-        account__kind=AccountKind.BUDGET_COMMITTED, account__budget__in=budgets.values("pk"),
-        transfer__kind="settle").aggregate(total=Sum("amount"))["total"] or 0
-    # On expiry the available money goes back to the pot, and so does whatever a booking
-    # releases after it.
-    expired_amount = Entry.objects.filter(
-        account__kind=AccountKind.PROGRAMME_POT, amount__gt=0,
-        transfer__kind__in=["expire", "release"], transfer__budget__in=budgets.values("pk"),
-    ).aggregate(total=Sum("amount"))["total"] or 0
     return BudgetFigures(
         issued=counts["issued"], claimed=counts["claimed"], expired=counts["expired"],
         issued_amount=counts["issued_amount"] or 0,
-        claimed_amount=counts["claimed_amount"] or 0, spent=-spent,
-        committed=balances.get(AccountKind.BUDGET_COMMITTED, 0) or 0,
-        unspent=balances.get(AccountKind.BUDGET_AVAILABLE, 0) or 0,
-        expired_amount=expired_amount)
+        claimed_amount=counts["claimed_amount"] or 0, spent=ledger.spent,
+        committed=ledger.committed, unspent=ledger.unspent,
+        expired_amount=ledger.expired_amount)
 
 
 # --- Outcomes ----------------------------------------------------------------------------
@@ -239,16 +360,60 @@ def _people(weeks: int) -> Count:
     return Count("outcome__jobseeker_id", distinct=True, filter=Q(weeks__gte=weeks))
 
 
-def funnel(f: Filters) -> Funnel:
-    bookings = _bookings(f)
-    people = bookings.aggregate(
-        booked=Count("jobseeker_id", distinct=True),
-        delivered=Count("jobseeker_id", distinct=True,
-                        filter=Q(delivered_at__isnull=False) & ~Q(status=BookingStatus.REFUNDED)))
-    jobs = _milestones_of(f, bookings).aggregate(start=_people(0), week_13=_people(13),
-                                                 week_26=_people(26))
-    return Funnel(booked=people["booked"], delivered=people["delivered"],
-                  job_start=jobs["start"], week_13=jobs["week_13"], week_26=jobs["week_26"])
+def people_by_tier(f: Filters) -> dict[int | None, Funnel]:
+    """The funnel of each support tier (None: no assessment), with the tier filter left
+    out. A person has one tier, so a tier's funnel is the funnel filtered to that tier and
+    the tiers' funnels add up to the whole: one query serves the funnel and the reach
+    chart. It counts people once each: the cohort by person (delivered or not), each
+    person's furthest verified milestone in the programme, then people by tier."""
+    cohort = (_bookings(f, tier=False).filter(jobseeker_id__isnull=False).order_by()
+              .values(person=F("jobseeker_id")).annotate(delivered=Max(Case(When(
+                  Q(delivered_at__isnull=False) & ~Q(status=BookingStatus.REFUNDED), then=1),
+                  default=0))))
+    jobs = (Milestone.objects.filter(outcome__programme=f.programme, status__in=DONE)
+            .order_by().values(person=F("outcome__jobseeker_id")).annotate(weeks=Max("weeks")))
+    (cohort_sql, cohort_params), (jobs_sql, jobs_params) = (
+        cohort.query.sql_with_params(), jobs.query.sql_with_params())
+    quote = connection.ops.quote_name
+    profile = quote(JobseekerProfile._meta.db_table)
+    sql = (f"SELECT p.{quote('support_tier')}, COUNT(*), SUM(c.delivered), "
+           + ", ".join(f"SUM(CASE WHEN j.weeks >= {weeks} THEN 1 ELSE 0 END)"
+                       for weeks in (0, 13, 26))
+           + f" FROM ({cohort_sql}) c LEFT JOIN ({jobs_sql}) j"
+           f" ON j.person = c.person AND c.delivered = 1"
+           f" LEFT JOIN {profile} p ON p.{quote('user_id')} = c.person"
+           f" GROUP BY p.{quote('support_tier')}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*cohort_params, *jobs_params))
+        return {tier: Funnel(*(int(n) for n in counts))
+                for tier, *counts in cursor.fetchall()}
+
+
+@dataclass(frozen=True)
+class PeopleFigures:
+    by_tier: dict[int | None, Funnel]
+    sustained: dict[int, int]  # provider id → people whose 26-week payment it received
+    computed_at: dt.datetime  # shown on the page: these may be up to the cache time old
+
+
+def people_figures(f: Filters, version: int) -> PeopleFigures:
+    """The funnel, reach and sustained jobs: worked out afresh whenever money moves
+    (``version``), and otherwise kept for PEOPLE_CACHE_SECONDS, so what moves no money (a
+    delivery marked, a milestone verified but not yet paid, a tier reassessed) shows within
+    that time."""
+    key = _cache_key("people", f, version)
+    figures = cache.get(key)
+    if figures is None:
+        figures = PeopleFigures(by_tier=people_by_tier(f), sustained=_sustained(f),
+                                computed_at=timezone.now())
+        cache.set(key, figures, PEOPLE_CACHE_SECONDS)
+    return figures
+
+
+def funnel(f: Filters, by_tier: dict[int | None, Funnel]) -> Funnel:
+    chosen = [by_tier.get(f.tier, Funnel(0, 0, 0, 0, 0))] if f.tier else by_tier.values()
+    return Funnel(*(sum(getattr(tier, name) for tier in chosen) for name in (
+        "booked", "delivered", "job_start", "week_13", "week_26")))
 
 
 @dataclass(frozen=True)
@@ -263,33 +428,26 @@ class ProviderCost:
         return self.paid // self.sustained if self.sustained else None
 
 
-def cost_per_sustained_job(f: Filters) -> list[ProviderCost]:
-    """Per provider: paid in the period from this programme, and the people whose 26-week
-    milestone paid it in the period. Commissioners see exact numbers (not suppressed)."""
-    credits = Entry.objects.filter(
-        f.window("created_at"), account__kind=AccountKind.PROVIDER_PAYABLE,
-        account__programme_id=f.programme.pk, amount__gt=0,
-    ).exclude(transfer__kind="payout_reversal")
+def _sustained(f: Filters) -> dict[int, int]:
+    """Per provider: the people whose 26-week milestone paid it in the period."""
     payments = MilestonePayment.objects.filter(
         f.window("created_at"), programme=f.programme, milestone__status__in=DONE,
         milestone__weeks__gte=26)
     if f.provider_id:
-        credits = credits.filter(account__provider_id=f.provider_id)
         payments = payments.filter(provider_id=f.provider_id)
     if f.category or f.tier:
-        chosen = _bookings(replace(f, start=None, end=None)).values("pk")
-        credits = credits.filter(transfer__booking_id__in=chosen)
-        payments = payments.filter(booking_id__in=chosen)
-    paid = {r["account__provider_id"]: (r["account__provider__name"], r["total"]) for r in
-            credits.values("account__provider_id", "account__provider__name")
-            .annotate(total=Sum("amount"))}
-    sustained = dict(payments.values("provider_id").annotate(
+        payments = payments.filter(
+            booking_id__in=_bookings(replace(f, start=None, end=None)).values("pk"))
+    return dict(payments.order_by().values("provider_id").annotate(
         n=Count("milestone__outcome__jobseeker_id", distinct=True)).values_list(
         "provider_id", "n"))
-    missing = set(sustained) - set(paid)
-    names = dict(Provider.objects.filter(pk__in=missing).values_list("pk", "name"))
-    rows = [ProviderCost(pk, paid[pk][0] if pk in paid else names.get(pk, ""),
-                         paid[pk][1] if pk in paid else 0, sustained.get(pk, 0))
+
+
+def cost_per_sustained_job(paid: dict[int, int], sustained: dict[int, int],
+                           names: dict[int, str]) -> list[ProviderCost]:
+    """Per provider: paid in the period from this programme, and the people whose 26-week
+    milestone paid it in the period. Commissioners see exact numbers (not suppressed)."""
+    rows = [ProviderCost(pk, names.get(pk, ""), paid.get(pk, 0), sustained.get(pk, 0))
             for pk in set(paid) | set(sustained)]
     return sorted(rows, key=lambda r: (r.cost_per_sustained_job is None,
                                        r.cost_per_sustained_job or 0, r.name))
@@ -307,20 +465,14 @@ class TierReach:
         return SupportTier(self.tier).label
 
 
-def reach_by_tier(f: Filters) -> list[TierReach]:
+def reach_by_tier(by_tier: dict[int | None, Funnel]) -> list[TierReach]:
     """People booked in each support tier (the adviser's assessment), and of them the
     people in work at 26 weeks. The tier filter does not apply here."""
-    bookings = _bookings(f, tier=False)
-    tier = "jobseeker__jobseeker_profile__support_tier"
-    booked = dict(bookings.values(tier).annotate(n=Count("jobseeker_id", distinct=True))
-                  .values_list(tier, "n"))
-    outcome_tier = "outcome__jobseeker__jobseeker_profile__support_tier"
-    sustained = dict(_milestones_of(f, bookings).filter(weeks__gte=26).values(outcome_tier)
-                     .annotate(n=Count("outcome__jobseeker_id", distinct=True))
-                     .values_list(outcome_tier, "n"))
-    total = sum(booked.values())
+    booked = {t.value: by_tier[t.value].booked for t in SupportTier if t.value in by_tier}
+    total = sum(tier.booked for tier in by_tier.values())  # with the unassessed, if any
     return [TierReach(t.value, booked.get(t.value, 0), _share(booked.get(t.value, 0), total),
-                      sustained.get(t.value, 0)) for t in SupportTier]
+                      by_tier[t.value].week_26 if t.value in by_tier else 0)
+            for t in SupportTier]
 
 
 # --- The dashboard -----------------------------------------------------------------------
@@ -367,6 +519,7 @@ class Dashboard:
     funnel: Funnel
     budgets: BudgetFigures
     tiers: list[TierReach]
+    people_as_of: dt.datetime | None = None
     charts: list[Chart] = field(default_factory=list)
 
     @property
@@ -389,19 +542,28 @@ CHART_KEYS = ("spend-over-time", "spend-by-category", "spend-by-provider",
 
 
 def dashboard(f: Filters) -> Dashboard:
-    months = spend_by_month(f)
-    providers = spend_by_provider(f)
-    types = spend_by_provider_type(providers)
-    categories = spend_by_category(f)
-    budgets = budget_figures(f)
-    people = funnel(f)
-    costs = cost_per_sustained_job(f)
-    tiers = reach_by_tier(f)
+    version = ledger_version()
+    ledger = ledger_figures(f, version)
+    people_now = people_figures(f, version)
+    by_tier, sustained = people_now.by_tier, people_now.sustained
+    ids = {provider for _, provider, _, _ in ledger.spend} | set(ledger.paid) | set(sustained)
+    providers = {pk: (name, kind) for pk, name, kind in Provider.objects.filter(
+        pk__in=ids).values_list("pk", "name", "provider_type")}
+    months = spend_by_month(ledger)
+    providers_spend = spend_by_provider(ledger, providers)
+    types = spend_by_provider_type(providers_spend)
+    categories = spend_by_category(ledger)
+    budgets = budget_figures(f, ledger)
+    people = funnel(f, by_tier)
+    costs = cost_per_sustained_job(ledger.paid, sustained,
+                                   {pk: name for pk, (name, _) in providers.items()})
+    tiers = reach_by_tier(by_tier)
     total = sum(amount for _, amount in months)
     social = sum(amount for kind, amount in types if kind in SOCIAL_TYPES)
     money = Column("Spend", "money", "spend_pence")
     board = Dashboard(filters=f, spend_total=total, social_enterprise_spend=social,
-                      funnel=people, budgets=budgets, tiers=tiers)
+                      funnel=people, budgets=budgets, tiers=tiers,
+                      people_as_of=people_now.computed_at)
     board.charts = [
         Chart("spend-over-time", "Spend over time",
               "Money paid out of budgets for delivered support, by month.",
@@ -415,7 +577,7 @@ def dashboard(f: Filters) -> Dashboard:
               f"The {CHART_LIMIT} providers paid most are drawn; the table lists every one.",
               [Column("Provider", "text", "provider"), money,
                Column("Type", "text", "provider_type")],
-              [(p.name, p.spend, _label(ProviderType, p.provider_type)) for p in providers],
+              [(p.name, p.spend, _label(ProviderType, p.provider_type)) for p in providers_spend],
               limit=CHART_LIMIT),
         Chart("spend-by-provider-type", "Spend by provider type",
               "Social enterprises and CICs are the share the headline counts.",

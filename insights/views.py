@@ -52,6 +52,7 @@ def programme_dashboard(request, programme_id):
         "board": selectors.dashboard(filters), "query": filters.query(),
         "query_string": urlencode(filters.query()),
         "exports": [(export.name, export.title) for export in exports.EXPORTS.values()],
+        "people_cache_seconds": selectors.PEOPLE_CACHE_SECONDS,
     })
 
 
