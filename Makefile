@@ -48,7 +48,8 @@ assets:
 	cd frontend/assets && npm install --no-audit --no-fund && \
 	  npx sass --no-source-map --style=compressed --quiet-deps --silence-deprecation=import \
 	    onward.scss ../static/govuk/onward-govuk.min.css && \
-	  cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js ../static/govuk/
+	  cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js ../static/govuk/ && \
+	  cp node_modules/htmx.org/dist/htmx.min.js ../static/htmx/
 
 clean:
 	rm -rf $(VENV) var/static

@@ -3,9 +3,10 @@ commissioners' approvals queue. Views parse, call one service or selector, rende
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
@@ -27,15 +28,29 @@ def offer_search(request):
     form = SearchForm(request.GET or None)
     if form.is_bound:
         form.is_valid()  # invalid fields are shown and ignored; the rest still filter
-    results = search_offers(form.to_query())
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(request, "marketplace/search.html", {
-        "form": form,
-        "results": results,
-        "page_query": params.urlencode(),
-        "filtered": any(value for key, value in request.GET.items() if key != "page"),
-    })
+    # With JavaScript the page asks for just the results region when a filter changes; a
+    # filter it cannot use needs the whole page, so its error shows at the top and by it.
+    partial = (request.headers.get("HX-Request") == "true"
+               and "HX-History-Restore-Request" not in request.headers)
+    if partial and form.errors:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = request.get_full_path()
+    else:
+        results = search_offers(form.to_query())
+        params = request.GET.copy()
+        params.pop("page", None)
+        response = render(
+            request, "marketplace/_search_results.html" if partial else "marketplace/search.html",
+            {
+                "form": form,
+                "results": results,
+                "page_query": params.urlencode(),
+                "filtered": any(value for key, value in request.GET.items() if key != "page"),
+                "partial": partial,
+            })
+    # The same address answers with the page or its results: caches must keep both apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def book_url(offer) -> str:
