@@ -1,6 +1,7 @@
 from django import forms
 
 from bookings.models import PlanGoal
+from frontend.forms import GovukDateField
 
 
 class BookingRequestForm(forms.Form):
@@ -45,11 +46,14 @@ class ResolveForm(forms.Form):
 
 
 class GoalForm(forms.ModelForm):
+    # Day, month and year boxes for people; the API takes ISO dates (api.serializers).
+    target_date = GovukDateField(label="By when (optional)", required=False,
+                                 help_text="For example, 31 3 2027")
+
     class Meta:
         model = PlanGoal
         fields = ["text", "target_date"]
-        labels = {"text": "Your goal", "target_date": "By when (optional)"}
-        help_texts = {"target_date": "For example, 2027-03-31"}
+        labels = {"text": "Your goal"}
         error_messages = {"text": {"required": "Enter your goal"}}
 
 

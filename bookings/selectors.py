@@ -16,6 +16,14 @@ def bookings_for_jobseeker(user):
     return Booking.objects.filter(jobseeker=user).select_related("offer", "provider")
 
 
+def deliveries_awaiting_confirmation(user):
+    """Every booking delivered to this jobseeker that they have not yet confirmed or
+    disputed, however many newer bookings they have: each is a task on their home page.
+    The one waiting longest (closest to confirming itself) comes first."""
+    return (Booking.objects.filter(jobseeker=user, status=BookingStatus.DELIVERED)
+            .select_related("offer", "provider").order_by("delivered_at", "id"))
+
+
 def bookings_for_provider(provider):
     return Booking.objects.filter(provider=provider).select_related("offer", "jobseeker")
 

@@ -62,3 +62,22 @@ def percent(value, places=0):
     if value is None:
         return ""
     return f"{float(value) * 100:.{int(places)}f}%"
+
+
+@register.filter
+def date_input_parts(field):
+    """The day, month and year inputs of a GovukDateField, for components/date_input.html.
+    With an error, the parts left empty are marked (or all three if none is empty). The
+    day input carries the field's own id, so the error summary's link lands on it."""
+    values = field.value()
+    empty = [not value for value in values]
+    parts = []
+    for index, name in enumerate(("day", "month", "year")):
+        parts.append({
+            "name": f"{field.html_name}_{name}",
+            "id": field.auto_id if index == 0 else f"{field.auto_id}_{name}",
+            "label": name.capitalize(), "value": values[index],
+            "width": 4 if name == "year" else 2,
+            "error": bool(field.errors) and (empty[index] or not any(empty)),
+        })
+    return parts

@@ -32,11 +32,6 @@ def bp_percent(value):
 
 
 @register.simple_tag
-def jobseeker_outcome_tasks(user):
-    return selectors.milestones_to_confirm(user)
-
-
-@register.simple_tag
 def jobseeker_outcomes(user):
     return selectors.outcomes_for(user)[:5]
 
