@@ -72,6 +72,12 @@ def other_sessions() -> int:
         return cursor.fetchone()[0]
 
 
+def end_other_sessions() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                       " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
 def confirmed() -> int:
     return Booking.objects.filter(status=BookingStatus.CONFIRMED).count()
 
