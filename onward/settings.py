@@ -123,7 +123,10 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'onward.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Tests close each connection after its request: the browser tests' live server answers
+# every request in a new thread, whose kept-open connection nobody would close.
+DATABASES = {"default": dj_database_url.parse(
+    DATABASE_URL, conn_max_age=0 if ENVIRONMENT == "test" else 60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One writer at a time; wait instead of failing when the demo is busy.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

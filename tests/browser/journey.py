@@ -22,6 +22,8 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 # A page is its HTML, two stylesheets, two scripts and the favicon; allow a little more.
 MAX_REQUESTS_PER_PAGE = 8
 
+HTMX_CANCELLED = ("htmx:sendAbort", "htmx:afterRequest")
+
 # What every page audited in this run found, for test-artifacts/axe-report.json.
 AUDITED: list[dict] = []
 
@@ -59,7 +61,10 @@ class Journey:
         self._requests.append(request.url)
 
     def _on_console(self, message):
-        if message.type == "error":
+        # htmx logs a search it cancelled for a newer one (a filter changed, then Search
+        # pressed) as an error; that is the search working. A failed one still shows as
+        # htmx:responseError or htmx:sendError, and the browser logs the failing status.
+        if message.type == "error" and not message.text.startswith(HTMX_CANCELLED):
             self.errors.append(f"Console error on {self.page.url}: {message.text}")
 
     # --- moving about ---------------------------------------------------------------
