@@ -362,17 +362,22 @@ class ProviderBookingDetailView(APIView):
         return Response(ProviderBookingSerializer(_provider_booking(request, pk)).data)
 
 
-class ProviderAcceptView(APIView):
-    """Accept a booking request. Repeating it changes nothing."""
+class ProviderBookingActionView(APIView):
+    """Accept a booking request, or mark an accepted booking delivered (the jobseeker then
+    confirms, or it confirms itself after 14 days unless they dispute it, and that pays
+    you). Repeating either changes nothing."""
 
     permission_classes = [IsProviderMember]
+    action = ""
 
     @extend_schema(request=None, responses=ProviderBookingSerializer,
                    parameters=[IDEMPOTENCY_PARAMETER], tags=["provider"])
     @idempotent
     def post(self, request, pk):
         booking = _provider_booking(request, pk)
-        booking_services.accept_booking(actor=request.user, booking=booking)
+        service = {"accept": booking_services.accept_booking,
+                   "deliver": booking_services.mark_delivered}[self.action]
+        service(actor=request.user, booking=booking)
         return Response(ProviderBookingSerializer(_provider_booking(request, pk)).data)
 
 
@@ -389,21 +394,6 @@ class ProviderDeclineView(APIView):
         booking = _provider_booking(request, pk)
         reason = _parse(DeclineSerializer, request)["reason"]
         booking_services.decline_booking(actor=request.user, booking=booking, reason=reason)
-        return Response(ProviderBookingSerializer(_provider_booking(request, pk)).data)
-
-
-class ProviderDeliverView(APIView):
-    """Mark an accepted booking delivered. The jobseeker then confirms (or it confirms
-    itself after 14 days unless they dispute it), and that pays you."""
-
-    permission_classes = [IsProviderMember]
-
-    @extend_schema(request=None, responses=ProviderBookingSerializer,
-                   parameters=[IDEMPOTENCY_PARAMETER], tags=["provider"])
-    @idempotent
-    def post(self, request, pk):
-        booking = _provider_booking(request, pk)
-        booking_services.mark_delivered(actor=request.user, booking=booking)
         return Response(ProviderBookingSerializer(_provider_booking(request, pk)).data)
 
 
