@@ -31,7 +31,8 @@ from tests.conftest import reset_celery_connections
 from tests.factories.bookings import bookable_offer, budget_holder, funded_programme
 
 ROOT = Path(__file__).resolve().parent.parent
-BROKER = "redis://127.0.0.1:6379/14"
+# Its own Redis database, so parallel checkouts on one machine do not share a queue.
+BROKER = os.environ.get("WORKER_BROKER_URL", "redis://127.0.0.1:6379/14")
 PRICE = 10_000
 BOOKINGS = 4
 
