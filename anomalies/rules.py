@@ -29,8 +29,9 @@ from django.utils import timezone
 from accounts.models import PROVIDER_ROLES
 from anomalies.models import Rule
 from bookings.models import Booking, BookingStatus
-from budgets.models import BASIS_POINTS, AccountKind, Entry
+from budgets.models import BASIS_POINTS
 from frontend.templatetags.govuk import format_pence
+from ledger.models import AccountKind, Entry, TransferKind
 from marketplace.models import Category, Offer, OfferStatus
 from outcomes.models import Milestone, Outcome, OutcomeStatus
 from providers.models import ProviderMember
@@ -113,7 +114,7 @@ def whole_budget(commissioner, *, now) -> list[Finding]:
     left, rather than what the support costs, are a sign of budgets being harvested.
     """
     drained = Entry.objects.filter(
-        account__kind=AccountKind.BUDGET_AVAILABLE, transfer__kind="commit",
+        account__kind=AccountKind.BUDGET_AVAILABLE, transfer__kind=TransferKind.COMMIT,
         transfer__booking_id=OuterRef("pk"), balance_after=0)
     bookings = _bookings(commissioner).annotate(drained=Exists(drained))
     per_provider = (bookings.values("provider_id", "provider__name")

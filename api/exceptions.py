@@ -9,8 +9,9 @@
   but the rules refuse it (idempotency key reused with a different body, not eligible),
   429 too many requests.
 
-Domain errors raised by services (budgets.errors.MoneyError, marketplace.errors,
-outcomes.errors, payouts.errors, …) become 403/409/422 with the service's message.
+Domain errors raised by services (ledger.errors.MoneyError and the apps' own errors:
+budgets.errors, marketplace.errors, outcomes.errors, payouts.errors, …) become
+403/409/422 with the service's message.
 """
 
 import logging
@@ -26,6 +27,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from api import errors as api_errors
 from bookings import errors as booking_errors
 from budgets import errors as money_errors
+from ledger import errors as ledger_errors
 from marketplace import errors as offer_errors
 
 log = logging.getLogger(__name__)
@@ -38,14 +40,14 @@ DOMAIN_STATUS = [
     (money_errors.NotAllowed, status.HTTP_403_FORBIDDEN),
     (offer_errors.NotAllowed, status.HTTP_403_FORBIDDEN),
     (api_errors.NotAllowed, status.HTTP_403_FORBIDDEN),
-    (money_errors.IdempotencyConflict, status.HTTP_422_UNPROCESSABLE_ENTITY),
-    (money_errors.InvalidAmount, status.HTTP_422_UNPROCESSABLE_ENTITY),
+    (ledger_errors.IdempotencyConflict, status.HTTP_422_UNPROCESSABLE_ENTITY),
+    (ledger_errors.InvalidAmount, status.HTTP_422_UNPROCESSABLE_ENTITY),
     (money_errors.NotEligible, status.HTTP_422_UNPROCESSABLE_ENTITY),
     (money_errors.InvitationNotFound, status.HTTP_422_UNPROCESSABLE_ENTITY),
     (booking_errors.CategoryNotAllowed, status.HTTP_422_UNPROCESSABLE_ENTITY),
     (offer_errors.ReasonRequired, status.HTTP_422_UNPROCESSABLE_ENTITY),
     (api_errors.BadTokenRole, status.HTTP_422_UNPROCESSABLE_ENTITY),
-    (money_errors.InsufficientFunds, status.HTTP_409_CONFLICT),
+    (ledger_errors.InsufficientFunds, status.HTTP_409_CONFLICT),
 ]
 
 
@@ -54,6 +56,8 @@ def domain_status(exc: Exception) -> int | None:
     for cls, code in DOMAIN_STATUS:
         if isinstance(exc, cls):
             return code
+    if isinstance(exc, ledger_errors.ImmutableLedgerError):
+        return None  # a written ledger row changed: a bug, not a refusal (a 500)
     module = type(exc).__module__ or ""
     if not module.endswith(".errors") or module.split(".")[0] not in DOMAIN_APPS:
         return None
@@ -65,8 +69,8 @@ def domain_status(exc: Exception) -> int | None:
     return status.HTTP_409_CONFLICT
 
 
-DOMAIN_APPS = {"api", "budgets", "marketplace", "bookings", "outcomes", "payouts", "providers",
-               "accounts", "audit"}
+DOMAIN_APPS = {"api", "ledger", "budgets", "marketplace", "bookings", "outcomes", "payouts",
+               "providers", "accounts", "audit"}
 
 
 def _validation_errors(detail) -> Response:

@@ -6,7 +6,8 @@ from django.db.models.functions import Coalesce
 
 from api.models import ApiToken
 from api.services import organisation_of
-from budgets.models import Account, AccountKind, Budget, Programme
+from budgets.models import Budget, Programme
+from ledger.models import Account, AccountKind
 from payouts.models import PayoutRun
 
 

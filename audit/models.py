@@ -5,7 +5,7 @@ import json
 from django.conf import settings
 from django.db import models
 
-from budgets.models import ImmutableModel
+from ledger.models import ImmutableModel
 
 
 class AuditEvent(ImmutableModel):
@@ -45,7 +45,7 @@ class AuditEvent(ImmutableModel):
 
 
 class LedgerCheck(ImmutableModel):
-    """One run of ledger verification (``budgets.verification.verify_ledger``): its
+    """One run of ledger verification (``ledger.verification.verify_ledger``): its
     result and time. Append-only like the log itself."""
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

@@ -9,6 +9,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from accounts.models import Role
 from audit.models import AuditEvent, LedgerCheck
 from budgets.errors import NotAllowed
+from ledger.models import Account, Entry, Transfer
+from ledger.verification import verify_ledger
 
 
 def _plain(values: dict | None) -> dict:
@@ -38,8 +40,6 @@ TRANSFER_IN_MESSAGE = re.compile(r"^Transfer (.+?)'s entries")
 def _commissioner_of(problem) -> int | None:
     """The commissioner whose programme a problem's account (or transfer) belongs to;
     None for problems of the whole ledger."""
-    from budgets.models import Account, Entry, Transfer
-
     if problem.entry_id is not None:
         return (Entry.objects.filter(pk=problem.entry_id)
                 .values_list("account__programme__commissioner_id", flat=True).first())
@@ -61,8 +61,6 @@ def run_ledger_check(*, actor=None) -> LedgerCheck:
     money or record; it only appends its result), and so may the nightly task (actor
     None). The run is recorded in the audit log.
     """
-    from budgets.verification import verify_ledger
-
     if actor is not None and actor.role not in (Role.COMMISSIONER_MANAGER,
                                                 Role.COMMISSIONER_AUDITOR):
         raise NotAllowed("Only commissioner managers and auditors can verify the ledger.")

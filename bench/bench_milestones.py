@@ -9,7 +9,7 @@ Data (generated in a child process with COPY, ids assigned up front):
   were verified and paid earlier, and today their 13-week milestone is verified and waiting
   for the nightly release. Their money is real ledger state: funding, budget issue, booking
   commit, delivery settlement and the start-milestone release, every transfer hash-chained
-  with budgets.ledger.entry_hash by an in-memory copy of post_transfer's rules, so
+  with ledger.posting.entry_hash by an in-memory copy of post_transfer's rules, so
   ``verify_ledger`` passes before and after the run (checked).
 * DUE_TODAY other jobseekers reach their 26-week point today (asked to confirm, e-mailed).
 * The remaining jobseekers' bookings have no ledger money attached (their milestones are
@@ -101,8 +101,10 @@ class SimLedger:
         self.next_transfer = 1
 
     def account(self, key, kind, **fields):
+        from ledger.models import EXTERNAL_KINDS
+
         if key not in self.accounts:
-            external = kind in ("funding", "payouts", "returned")
+            external = kind in EXTERNAL_KINDS
             account = dict(id=self.next_account, key=key, kind=kind, is_external=external,
                            balance=0, entry_count=0, last_hash="0" * 64, programme_id=None,
                            budget_id=None, provider_id=None, booking_id=None)
@@ -112,7 +114,7 @@ class SimLedger:
         return self.accounts[key]
 
     def post(self, key, kind, legs, **fields):
-        from budgets.ledger import entry_hash
+        from ledger.posting import entry_hash
 
         assert sum(amount for _, amount in legs) == 0
         tid = self.next_transfer
@@ -161,8 +163,9 @@ def setup(database_url: str) -> dict:
 
     from accounts.models import Commissioner, JobseekerProfile, Role, User
     from bookings.models import Booking
-    from budgets.models import BASIS_POINTS, Account, Budget, BudgetStatus, Entry, Programme
-    from budgets.models import Transfer as LedgerTransfer
+    from budgets.models import BASIS_POINTS, Budget, BudgetStatus, Programme
+    from ledger.models import Account, AccountKind, Entry, TransferKind
+    from ledger.models import Transfer as LedgerTransfer
     from marketplace.models import Offer, OfferStatus
     from outcomes.models import (
         Milestone,
@@ -258,20 +261,24 @@ def setup(database_url: str) -> dict:
 
         harness.note("milestones: ledger for the released jobseekers")
         sim = SimLedger(now)
-        funding = sim.account(f"programme:{programme.pk}:funding", "funding",
+        funding = sim.account(f"programme:{programme.pk}:funding", AccountKind.FUNDING,
                               programme_id=programme.pk)
-        pot = sim.account(f"programme:{programme.pk}:pot", "pot", programme_id=programme.pk)
-        sim.post("fund:bench", "fund", [(funding, -10**12), (pot, 10**12)],
-                 programme_id=programme.pk)
+        pot = sim.account(f"programme:{programme.pk}:pot", AccountKind.PROGRAMME_POT,
+                          programme_id=programme.pk)
+        sim.post("fund:bench", TransferKind.FUND,
+                 [(funding, -10**12), (pot, 10**12)], programme_id=programme.pk)
         share_bp = programme.outcome_share_bp
         payments = []
         for j in range(RELEASED):
             budget_id = j + 1
-            available = sim.account(f"budget:{budget_id}:available", "available",
+            available = sim.account(f"budget:{budget_id}:available",
+                                    AccountKind.BUDGET_AVAILABLE,
                                     programme_id=programme.pk, budget_id=budget_id)
-            committed = sim.account(f"budget:{budget_id}:committed", "committed",
+            committed = sim.account(f"budget:{budget_id}:committed",
+                                    AccountKind.BUDGET_COMMITTED,
                                     programme_id=programme.pk, budget_id=budget_id)
-            sim.post(f"issue:bench:{j}", "issue", [(pot, -300_000), (available, 300_000)],
+            sim.post(f"issue:bench:{j}", TransferKind.ISSUE,
+                     [(pot, -300_000), (available, 300_000)],
                      programme_id=programme.pk, budget_id=budget_id)
             extra = programme.multiplier_bp(1 + j % 3) - BASIS_POINTS
             for k in range(BOOKINGS_EACH):
@@ -280,16 +287,16 @@ def setup(database_url: str) -> dict:
                 amount = price(j, k)
                 withheld = amount * share_bp // BASIS_POINTS
                 payable = sim.account(f"provider:{provider_id}:programme:{programme.pk}:payable",
-                                      "payable", programme_id=programme.pk,
+                                      AccountKind.PROVIDER_PAYABLE, programme_id=programme.pk,
                                       provider_id=provider_id)
-                escrow = sim.account(f"booking:{booking_id}:escrow", "escrow",
+                escrow = sim.account(f"booking:{booking_id}:escrow", AccountKind.ESCROW,
                                      programme_id=programme.pk, budget_id=budget_id,
                                      provider_id=provider_id, booking_id=booking_id)
                 ids = dict(programme_id=programme.pk, budget_id=budget_id,
                            provider_id=provider_id, booking_id=booking_id)
-                sim.post(f"booking:{booking_id}:commit", "commit",
+                sim.post(f"booking:{booking_id}:commit", TransferKind.COMMIT,
                          [(available, -amount), (committed, amount)], **ids)
-                sim.post(f"booking:{booking_id}:settle", "settle",
+                sim.post(f"booking:{booking_id}:settle", TransferKind.SETTLE,
                          [(committed, -amount), (payable, amount - withheld),
                           (escrow, withheld)], **ids)
                 first = withheld * rules[0]["share_bp"] // BASIS_POINTS
@@ -298,8 +305,8 @@ def setup(database_url: str) -> dict:
                 if bonus:
                     legs += [(pot, -bonus), (payable, bonus)]
                 milestone_id = j * len(rules) + 1
-                sim.post(f"milestone:{milestone_id}:booking:{booking_id}", "escrow_release",
-                         legs, **ids)
+                sim.post(f"milestone:{milestone_id}:booking:{booking_id}",
+                         TransferKind.ESCROW_RELEASE, legs, **ids)
                 payments.append(MilestonePayment(
                     milestone_id=milestone_id, booking_id=booking_id, provider_id=provider_id,
                     programme_id=programme.pk, amount=first, bonus=bonus,
@@ -323,7 +330,7 @@ def measure(database_url: str, today_iso: str) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from budgets.verification import verify_ledger
+    from ledger.verification import verify_ledger
     from outcomes import services
     from outcomes.models import Milestone, MilestoneStatus, Outcome
 

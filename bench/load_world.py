@@ -109,9 +109,10 @@ def check() -> dict:
     from django.db.models import Count, Q, Sum
 
     from bookings.models import Booking, BookingStatus
-    from budgets import ledger
-    from budgets.models import Account, Budget
-    from budgets.verification import verify_ledger
+    from budgets.models import Budget
+    from ledger.accounts import budget_accounts
+    from ledger.models import Account
+    from ledger.verification import verify_ledger
 
     open_statuses = [BookingStatus.REQUESTED, BookingStatus.ACCEPTED, BookingStatus.DELIVERED,
                      BookingStatus.DISPUTED]
@@ -121,7 +122,7 @@ def check() -> dict:
         spent_sum=Sum("bookings__price", filter=Q(bookings__status=BookingStatus.CONFIRMED)),
     )
     for budget in budgets:
-        available, committed = ledger.budget_accounts(budget)
+        available, committed = budget_accounts(budget)
         balances = dict(Account.objects.filter(pk__in=[available.pk, committed.pk])
                         .values_list("pk", "balance"))
         held = budget.open_sum or 0

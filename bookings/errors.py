@@ -1,6 +1,6 @@
 """Domain errors for bookings; pages and the API show their message."""
 
-from budgets.errors import MoneyError
+from ledger.errors import MoneyError
 
 
 class BookingError(MoneyError):

@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.db import models
 
-from budgets.models import Budget, ImmutableModel
+from budgets.models import Budget
+from ledger.models import ImmutableModel
 from marketplace.models import Offer
 from providers.models import Provider
 

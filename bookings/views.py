@@ -20,9 +20,9 @@ from bookings.forms import (
     SuggestForm,
 )
 from bookings.models import Booking, PlanGoal, PlanItem
-from budgets import ledger
-from budgets.errors import MoneyError
-from budgets.models import Account
+from ledger.accounts import available_account
+from ledger.errors import MoneyError
+from ledger.models import Account
 from marketplace.models import Offer
 
 PROVIDER_ROLES = (Role.PROVIDER_ADMIN, Role.PROVIDER_STAFF)
@@ -30,7 +30,7 @@ COMMISSIONER_ROLES = (Role.COMMISSIONER_MANAGER, Role.COMMISSIONER_AUDITOR)
 
 
 def _available(budget) -> int:
-    return Account.objects.get(pk=ledger.available_account(budget).pk).balance
+    return Account.objects.get(pk=available_account(budget).pk).balance
 
 
 # --- Jobseeker ----------------------------------------------------------------------

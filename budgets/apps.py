@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class BudgetsConfig(AppConfig):
     name = "budgets"
-    verbose_name = "Programmes, budgets and the ledger"
+    verbose_name = "Programmes and budgets"

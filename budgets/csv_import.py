@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from budgets import services
-from budgets.errors import MoneyError
+from ledger.errors import MoneyError
 
 COLUMNS = ("reference", "name", "email", "months_unemployed", "amount")
 MAX_ROWS = 5000

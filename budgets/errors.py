@@ -1,25 +1,12 @@
-"""Domain errors for money. Pages and the API turn each into a clear message."""
+"""Domain errors for programmes and budgets, in the words of the person acting. Pages and
+the API turn each into a clear message. The ledger's own errors (not enough money, a key
+reused, an unbalanced transfer, a bad amount) are in ledger.errors."""
 
-
-class MoneyError(Exception):
-    """Base class: the message is written for the person who tried the action."""
-
-    default_message = "That could not be done."
-
-    def __init__(self, message: str | None = None):
-        super().__init__(message or self.default_message)
+from ledger.errors import InsufficientFunds, MoneyError
 
 
 class NotAllowed(MoneyError):
     default_message = "You are not allowed to do that."
-
-
-class InsufficientFunds(MoneyError):
-    default_message = "There is not enough money in the account."
-
-    def __init__(self, message=None, *, account=None, needed=0, available=0):
-        self.account, self.needed, self.available = account, needed, available
-        super().__init__(message)
 
 
 class NotEnoughBudget(InsufficientFunds):
@@ -38,20 +25,6 @@ class NotEnoughInEscrow(InsufficientFunds):
 
 class BudgetNotActive(MoneyError):
     default_message = "This budget cannot be used: it has not been claimed or it has expired."
-
-
-class IdempotencyConflict(MoneyError):
-    default_message = (
-        "This request repeats an earlier one with the same key but different details."
-    )
-
-
-class UnbalancedTransfer(MoneyError):
-    default_message = "A transfer's entries must add up to zero."
-
-
-class InvalidAmount(MoneyError):
-    default_message = "Amounts must be whole pence greater than zero."
 
 
 class InvitationNotFound(MoneyError):

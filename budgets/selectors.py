@@ -5,16 +5,17 @@ from datetime import datetime
 
 from django.db.models import Count, Q, Sum
 
-from budgets import ledger
-from budgets.models import Account, AccountKind, Budget, BudgetStatus, Entry, Programme
+from budgets.models import Budget, BudgetStatus, Programme
+from ledger.accounts import budget_accounts
+from ledger.models import Account, AccountKind, Entry, TransferKind
 
 
 def budget_balances(budget: Budget) -> dict:
     """issued, available, committed (booked, not yet delivered) and spent (paid to providers)."""
-    available, committed = ledger.budget_accounts(budget)
+    available, committed = budget_accounts(budget)
     balances = dict(Account.objects.filter(pk__in=[available.pk, committed.pk])
                     .values_list("pk", "balance"))
-    spent = -(Entry.objects.filter(account=committed, transfer__kind="settle")
+    spent = -(Entry.objects.filter(account=committed, transfer__kind=TransferKind.SETTLE)
               .aggregate(total=Sum("amount"))["total"] or 0)
     return {"issued": budget.amount, "available": balances.get(available.pk, 0),
             "committed": balances.get(committed.pk, 0), "spent": spent}
@@ -29,17 +30,17 @@ class Movement:
 
 def _describe(kind: str, memo: str, amount: int, provider_name: str) -> str:
     pounds = f"£{abs(amount) // 100:,}.{abs(amount) % 100:02d}"
-    if kind == "issue":
+    if kind == TransferKind.ISSUE:
         return f"Budget issued: {pounds}"
-    if kind == "commit":
+    if kind == TransferKind.COMMIT:
         return f"{pounds} set aside for your booking" + (
             f" with {provider_name}" if provider_name else "")
-    if kind == "release":
+    if kind == TransferKind.RELEASE:
         reason = memo.rsplit(" ", 1)[-1] if memo else "released"
         return f"{pounds} returned to your budget: booking {reason}"
-    if kind == "settle":
+    if kind == TransferKind.SETTLE:
         return f"{pounds} paid to {provider_name or 'the provider'} for your booking"
-    if kind == "expire":
+    if kind == TransferKind.EXPIRE:
         return f"Budget expired: {pounds} returned to the programme"
     return memo or kind
 
@@ -48,7 +49,7 @@ def budget_history(budget: Budget) -> list[Movement]:
     """Every movement of the budget's money, newest first, in plain words."""
     from bookings.models import Booking
 
-    available, committed = ledger.budget_accounts(budget)
+    available, committed = budget_accounts(budget)
     entries = (Entry.objects.filter(account__in=[available, committed])
                .select_related("transfer", "transfer__provider").order_by("-id"))
     firsts, seen = [], set()

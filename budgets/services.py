@@ -2,7 +2,8 @@
 
 ``actor`` is the person acting; ``actor=None`` means the system itself (a scheduled
 task). Each service checks who may act and raises a domain error from
-budgets.errors; pages and the API turn those into messages.
+budgets.errors (or ledger.errors); pages and the API turn those into messages. Money
+moves through ledger.posting, on the accounts ledger.accounts finds.
 """
 
 import secrets
@@ -14,10 +15,8 @@ from django.utils import timezone
 
 from accounts.models import JobseekerProfile, Role
 from audit.services import record
-from budgets import ledger
 from budgets.errors import (
     BudgetNotActive,
-    InvalidAmount,
     InvitationAlreadyClaimed,
     InvitationNotFound,
     NotAllowed,
@@ -26,17 +25,21 @@ from budgets.errors import (
     NotEnoughInEscrow,
     NotEnoughInPot,
 )
-from budgets.ledger import Leg
-from budgets.models import (
-    BASIS_POINTS,
-    Account,
-    Budget,
-    BudgetStatus,
-    Invitation,
-    Programme,
-    Transfer,
+from budgets.models import BASIS_POINTS, Budget, BudgetStatus, Invitation, Programme
+from ledger import posting
+from ledger.accounts import (
+    available_account,
+    committed_account,
+    escrow_account,
+    funding_account,
+    payable_account,
+    payouts_account,
+    pot_account,
 )
-from budgets.retry import retry_on_conflict
+from ledger.errors import InvalidAmount
+from ledger.models import Account, Transfer, TransferKind
+from ledger.posting import Leg
+from ledger.retry import retry_on_conflict
 
 # Unambiguous characters for codes read aloud or typed on a phone (no 0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -105,10 +108,11 @@ def fund_programme(*, actor, programme: Programme, amount: int, reference: str) 
     with transaction.atomic():
         key = f"fund:programme:{programme.pk}:{reference}"
         repeated = Transfer.objects.filter(idempotency_key=key).exists()
-        transfer = ledger.post_transfer(
-            key=key, kind="fund", actor=actor, programme=programme, memo=f"Funding {reference}",
-            legs=[Leg(ledger.funding_account(programme), -amount),
-                  Leg(ledger.pot_account(programme), amount)],
+        transfer = posting.post_transfer(
+            key=key, kind=TransferKind.FUND, actor=actor, programme=programme,
+            memo=f"Funding {reference}",
+            legs=[Leg(funding_account(programme), -amount),
+                  Leg(pot_account(programme), amount)],
         )
         if not repeated:
             record(actor=actor, action="programme.funded", obj=programme,
@@ -159,12 +163,12 @@ def issue_budget(*, actor, programme: Programme, external_reference: str,
             )
             Invitation.objects.create(budget=budget, code=_new_code(),
                                       token=secrets.token_urlsafe(32))
-            ledger.post_transfer(
-                key=f"issue:programme:{programme.pk}:{external_reference}", kind="issue",
+            posting.post_transfer(
+                key=f"issue:programme:{programme.pk}:{external_reference}", kind=TransferKind.ISSUE,
                 actor=actor, programme=programme, budget=budget,
                 memo=f"Budget {external_reference} issued",
-                legs=[Leg(ledger.pot_account(programme), -amount),
-                      Leg(ledger.available_account(budget), amount)],
+                legs=[Leg(pot_account(programme), -amount),
+                      Leg(available_account(budget), amount)],
                 insufficient=NotEnoughInPot,
             )
             record(actor=actor, action="budget.issued", obj=budget,
@@ -229,14 +233,14 @@ def expire_budget(*, actor=None, budget: Budget) -> Transfer | None:
     _require_system_or_manager(actor, budget.programme)
     with transaction.atomic():
         budget = Budget.objects.select_for_update().get(pk=budget.pk)
-        available = ledger.available_account(budget)
+        available = available_account(budget)
         transfer = None
         balance = Account.objects.get(pk=available.pk).balance
         if balance > 0:
-            transfer = ledger.post_transfer(
-                key=f"expire:budget:{budget.pk}", kind="expire", actor=actor,
+            transfer = posting.post_transfer(
+                key=f"expire:budget:{budget.pk}", kind=TransferKind.EXPIRE, actor=actor,
                 programme=budget.programme, budget=budget, memo="Budget expired",
-                legs=[Leg(available, -balance), Leg(ledger.pot_account(budget.programme), balance)],
+                legs=[Leg(available, -balance), Leg(pot_account(budget.programme), balance)],
             )
         if budget.status != BudgetStatus.EXPIRED:
             budget.status = BudgetStatus.EXPIRED
@@ -261,11 +265,11 @@ def commit_for_booking(*, actor, budget: Budget, amount: int, booking_id: int,
     _positive(amount)
     if budget.status != BudgetStatus.ACTIVE or budget.expires_on < timezone.localdate():
         raise BudgetNotActive()
-    return ledger.post_transfer(
-        key=key, kind="commit", actor=actor, programme=budget.programme, budget=budget,
-        booking_id=booking_id, memo=f"Booking {booking_id} requested",
-        legs=[Leg(ledger.available_account(budget), -amount),
-              Leg(ledger.committed_account(budget), amount)],
+    return posting.post_transfer(
+        key=key, kind=TransferKind.COMMIT, actor=actor, programme=budget.programme,
+        budget=budget, booking_id=booking_id, memo=f"Booking {booking_id} requested",
+        legs=[Leg(available_account(budget), -amount),
+              Leg(committed_account(budget), amount)],
         insufficient=NotEnoughBudget,
     )
 
@@ -277,14 +281,14 @@ def release_commitment(*, actor=None, budget: Budget, amount: int, booking_id: i
     budget has expired meanwhile, the money goes back to the programme's pot."""
     _positive(amount)
     destination = (
-        ledger.pot_account(budget.programme)
+        pot_account(budget.programme)
         if budget.status == BudgetStatus.EXPIRED
-        else ledger.available_account(budget)
+        else available_account(budget)
     )
-    return ledger.post_transfer(
-        key=key, kind="release", actor=actor, programme=budget.programme, budget=budget,
-        booking_id=booking_id, memo=f"Booking {booking_id} {reason}",
-        legs=[Leg(ledger.committed_account(budget), -amount), Leg(destination, amount)],
+    return posting.post_transfer(
+        key=key, kind=TransferKind.RELEASE, actor=actor, programme=budget.programme,
+        budget=budget, booking_id=booking_id, memo=f"Booking {booking_id} {reason}",
+        legs=[Leg(committed_account(budget), -amount), Leg(destination, amount)],
     )
 
 
@@ -301,15 +305,16 @@ def settle_delivery(*, actor=None, budget: Budget, provider, amount: int, bookin
     (the outcome share, paid out later at milestones)."""
     _positive(amount)
     upfront, withheld = split_outcome_share(budget.programme, amount)
-    committed = ledger.committed_account(budget)
+    committed = committed_account(budget)
     legs = [Leg(committed, -amount),
-            Leg(ledger.payable_account(provider=provider, programme=budget.programme), upfront)]
+            Leg(payable_account(provider=provider, programme=budget.programme), upfront)]
     if withheld:
-        legs.append(Leg(ledger.escrow_account(booking_id=booking_id, budget=budget,
-                                              provider=provider), withheld))
-    return ledger.post_transfer(
-        key=key, kind="settle", actor=actor, programme=budget.programme, budget=budget,
-        provider=provider, booking_id=booking_id, memo=f"Booking {booking_id} delivered",
+        legs.append(Leg(escrow_account(booking_id=booking_id, budget=budget,
+                                       provider=provider), withheld))
+    return posting.post_transfer(
+        key=key, kind=TransferKind.SETTLE, actor=actor, programme=budget.programme,
+        budget=budget, provider=provider, booking_id=booking_id,
+        memo=f"Booking {booking_id} delivered",
         legs=legs,
     )
 
@@ -325,14 +330,14 @@ def release_escrow(*, actor=None, booking_id: int, amount: int, bonus: int = 0,
     escrow = Account.objects.select_related("programme", "provider", "budget").get(
         key=f"booking:{booking_id}:escrow")
     _require_system_or_manager(actor, escrow.programme)
-    payable = ledger.payable_account(provider=escrow.provider, programme=escrow.programme)
+    payable = payable_account(provider=escrow.provider, programme=escrow.programme)
     legs = [Leg(escrow, -amount), Leg(payable, amount)]
     if bonus:
-        legs += [Leg(ledger.pot_account(escrow.programme), -bonus), Leg(payable, bonus)]
+        legs += [Leg(pot_account(escrow.programme), -bonus), Leg(payable, bonus)]
     if escrow.balance < amount:
         raise NotEnoughInEscrow(account=escrow, needed=amount, available=escrow.balance)
-    return ledger.post_transfer(
-        key=key, kind="escrow_release", actor=actor, programme=escrow.programme,
+    return posting.post_transfer(
+        key=key, kind=TransferKind.ESCROW_RELEASE, actor=actor, programme=escrow.programme,
         budget=escrow.budget, provider=escrow.provider, booking_id=booking_id,
         memo=memo or f"Booking {booking_id} outcome payment", legs=legs,
         insufficient=NotEnoughInPot,
@@ -353,11 +358,11 @@ def return_escrow(*, actor=None, booking_id: int, key: str, memo: str = "") -> T
         balance = Account.objects.select_for_update().get(pk=escrow.pk).balance
         if balance == 0:
             return None
-        return ledger.post_transfer(
-            key=key, kind="escrow_return", actor=actor, programme=escrow.programme,
+        return posting.post_transfer(
+            key=key, kind=TransferKind.ESCROW_RETURN, actor=actor, programme=escrow.programme,
             budget=escrow.budget, provider=escrow.provider, booking_id=booking_id,
             memo=memo or f"Booking {booking_id} withheld share returned",
-            legs=[Leg(escrow, -balance), Leg(ledger.pot_account(escrow.programme), balance)],
+            legs=[Leg(escrow, -balance), Leg(pot_account(escrow.programme), balance)],
         )
 
 
@@ -372,12 +377,13 @@ def pay_out(*, actor=None, provider, amounts: dict[Programme, int], key: str,
     for programme, amount in amounts.items():
         _require_system_or_manager(actor, programme)
         _positive(amount)
-        legs += [Leg(ledger.payable_account(provider=provider, programme=programme), -amount),
-                 Leg(ledger.payouts_account(programme), amount)]
+        legs += [Leg(payable_account(provider=provider, programme=programme), -amount),
+                 Leg(payouts_account(programme), amount)]
     first = next(iter(amounts))
-    return ledger.post_transfer(
-        key=key, kind="payout", actor=actor, programme=first if len(amounts) == 1 else None,
-        provider=provider, memo=memo or f"Payout to {provider}", legs=legs,
+    return posting.post_transfer(
+        key=key, kind=TransferKind.PAYOUT, actor=actor,
+        programme=first if len(amounts) == 1 else None, provider=provider,
+        memo=memo or f"Payout to {provider}", legs=legs,
     )
 
 
@@ -390,9 +396,9 @@ def reverse_payout(*, actor=None, payout_transfer: Transfer, key: str,
     for leg in legs:
         if leg.account.programme is not None:
             _require_system_or_manager(actor, leg.account.programme)
-    return ledger.post_transfer(
-        key=key, kind="payout_reversal", actor=actor, programme=payout_transfer.programme,
-        provider=payout_transfer.provider,
+    return posting.post_transfer(
+        key=key, kind=TransferKind.PAYOUT_REVERSAL, actor=actor,
+        programme=payout_transfer.programme, provider=payout_transfer.provider,
         memo=memo or f"Payout reversed ({payout_transfer.idempotency_key})", legs=legs,
     )
 

@@ -9,9 +9,10 @@ from accounts.models import Role
 from accounts.permissions import WrongRole, role_required
 from budgets import selectors, services
 from budgets.csv_import import import_budgets
-from budgets.errors import InvitationNotFound, MoneyError
+from budgets.errors import InvitationNotFound
 from budgets.forms import ClaimForm, CsvUploadForm, FundForm, IssueBudgetForm, ProgrammeForm
 from budgets.models import Programme
+from ledger.errors import MoneyError
 
 COMMISSIONER_ROLES = (Role.COMMISSIONER_MANAGER, Role.COMMISSIONER_AUDITOR)
 SESSION_CODE = "onward.claim_code"

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bookings.models import Booking
-from budgets.models import Entry
+from ledger.models import Entry
 from outcomes.models import Milestone, Outcome
 from payouts.models import PayoutLine
 

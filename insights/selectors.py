@@ -27,7 +27,8 @@ from django.utils import timezone
 
 from accounts.models import JobseekerProfile, Role, SupportTier
 from bookings.models import Booking, BookingStatus
-from budgets.models import BASIS_POINTS, Account, AccountKind, Budget, Entry, Programme, Transfer
+from budgets.models import BASIS_POINTS, Budget, Programme
+from ledger.models import Account, AccountKind, Entry, Transfer, TransferKind
 from marketplace.models import Category, Offer
 from outcomes.models import Milestone, MilestonePayment, MilestoneStatus
 from outcomes.selectors import ProviderRecord, provider_records
@@ -104,7 +105,7 @@ def _spend_entries(f: Filters):
     """The committed-account leg of every delivery settled in the period (negative pence)."""
     entries = Entry.objects.filter(
         f.window("created_at"), account__kind=AccountKind.BUDGET_COMMITTED,
-        account__programme_id=f.programme.pk, transfer__kind="settle")
+        account__programme_id=f.programme.pk, transfer__kind=TransferKind.SETTLE)
     if f.provider_id:
         entries = entries.filter(transfer__provider_id=f.provider_id)
     if f.category:
@@ -194,7 +195,8 @@ def _paid(f: Filters) -> dict[int, int]:
                 .values("account__provider_id").annotate(total=Sum("amount"), n=Count("*"))}
 
     paid = by_provider(credits)
-    for pk, (total, n) in by_provider(credits.filter(transfer__kind="payout_reversal")).items():
+    reversals = credits.filter(transfer__kind=TransferKind.PAYOUT_REVERSAL)
+    for pk, (total, n) in by_provider(reversals).items():
         paid[pk] = (paid[pk][0] - total, paid[pk][1] - n)
     return {pk: total for pk, (total, n) in paid.items() if n}
 
@@ -207,12 +209,13 @@ def _ledger_figures(f: Filters) -> LedgerFigures:
     ).values("kind").annotate(total=Sum("balance")).values_list("kind", "total"))
     spent = Entry.objects.filter(
         account__kind=AccountKind.BUDGET_COMMITTED, account__budget__in=budgets.values("pk"),
-        transfer__kind="settle").aggregate(total=Sum("amount"))["total"] or 0
+        transfer__kind=TransferKind.SETTLE).aggregate(total=Sum("amount"))["total"] or 0
     # On expiry the available money goes back to the pot, and so does whatever a booking
     # releases after it.
     expired_amount = Entry.objects.filter(
         account__kind=AccountKind.PROGRAMME_POT, amount__gt=0,
-        transfer__kind__in=["expire", "release"], transfer__budget__in=budgets.values("pk"),
+        transfer__kind__in=[TransferKind.EXPIRE, TransferKind.RELEASE],
+        transfer__budget__in=budgets.values("pk"),
     ).aggregate(total=Sum("amount"))["total"] or 0
     return LedgerFigures(
         spend=_spend_rows(f), spent=-spent,
@@ -692,7 +695,7 @@ def commissioner_overview(commissioner) -> dict:
                       .annotate(budgets_issued=Count("budgets")))
     spend: dict[int, dict[str, int]] = {}
     for row in (Entry.objects.filter(
-            account__kind=AccountKind.BUDGET_COMMITTED, transfer__kind="settle",
+            account__kind=AccountKind.BUDGET_COMMITTED, transfer__kind=TransferKind.SETTLE,
             account__programme__commissioner=commissioner)
             .values("account__programme_id", "transfer__provider__provider_type")
             .annotate(total=Sum("amount"))):

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "csp",
     "accounts",
+    "ledger",
     "budgets",
     "providers",
     "marketplace",

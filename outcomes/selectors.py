@@ -8,7 +8,8 @@ from datetime import date
 from django.db.models import Count, Sum
 
 from accounts.models import Role
-from budgets.models import BASIS_POINTS, Account, AccountKind, Entry
+from budgets.models import BASIS_POINTS
+from ledger.models import Account, AccountKind, Entry, TransferKind
 from outcomes.models import (
     BonusStatus,
     Evidence,
@@ -131,7 +132,7 @@ def provider_records(provider_ids, *, start: date | None = None, end: date | Non
 
     credited = Entry.objects.filter(
         account__kind=AccountKind.PROVIDER_PAYABLE, account__provider_id__in=ids, amount__gt=0,
-    ).exclude(transfer__kind="payout_reversal")
+    ).exclude(transfer__kind=TransferKind.PAYOUT_REVERSAL)
     if start:
         credited = credited.filter(created_at__date__gte=start)
     if end:

@@ -3,7 +3,7 @@
 Plain functions with keyword arguments, one transaction each. ``actor`` is the person
 acting; ``actor=None`` means the system (the scheduled milestone task). Money moves
 only through budgets.services (``return_escrow``, ``release_escrow``) or, for the
-nightly batch, through outcomes.ledger_batch, which follows the same ledger rules.
+nightly batch, through ledger.batch, which follows the same ledger rules.
 
 Who may do what:
 * report a job, report that it ended, add evidence: the jobseeker, their adviser, or a
@@ -39,11 +39,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import JobseekerProfile, Role
-from budgets import ledger
 from budgets import services as budget_services
 from budgets.errors import NotAllowed, NotEnoughInPot
-from budgets.models import BASIS_POINTS, Account, AccountKind, Budget, Programme
-from outcomes import ledger_batch
+from budgets.models import BASIS_POINTS, Budget, Programme
+from ledger import batch as ledger_batch
+from ledger.accounts import payable_account, pot_account
+from ledger.models import Account, AccountKind, TransferKind
 from outcomes.errors import (
     AlreadyDecided,
     BadEvidence,
@@ -456,12 +457,12 @@ def release_milestones_batch(*, milestone_ids=None, actor=None, limit: int | Non
             if key not in known:
                 from providers.models import Provider
 
-                known[key] = ledger.payable_account(
+                known[key] = payable_account(
                     provider=Provider.objects.get(pk=provider_id),
                     programme=programmes[programme_id]).pk
         for programme_id, key in pot_keys.items():
             if key not in known:
-                known[key] = ledger.pot_account(programmes[programme_id]).pk
+                known[key] = pot_account(programmes[programme_id]).pk
 
         escrow_ids = {a.escrow_id for items in attributed.values() for a in items}
         accounts = ledger_batch.lock_accounts(escrow_ids | set(known.values()))
@@ -496,7 +497,7 @@ def release_milestones_batch(*, milestone_ids=None, actor=None, limit: int | Non
                 balance[a.escrow_id] -= amount
                 key = release_key(milestone.pk, a.booking_id)
                 transfers.append(ledger_batch.BatchTransfer(
-                    key=key, kind="escrow_release", legs=legs,
+                    key=key, kind=TransferKind.ESCROW_RELEASE, legs=legs,
                     memo=f"Booking {a.booking_id}: {milestone.label}",
                     programme_id=a.programme_id, budget_id=a.budget_id,
                     provider_id=a.provider_id, booking_id=a.booking_id))
@@ -636,7 +637,7 @@ def _return_batch(programme: Programme, booking_ids: list[int]) -> int:
     if not booking_ids:
         return 0
     with transaction.atomic():
-        pot = ledger.pot_account(programme)
+        pot = pot_account(programme)
         escrow_ids = list(Account.objects.filter(kind=AccountKind.ESCROW,
                                                  booking_id__in=booking_ids)
                           .values_list("pk", flat=True))
@@ -647,7 +648,8 @@ def _return_batch(programme: Programme, booking_ids: list[int]) -> int:
             if escrow.balance <= 0:
                 continue
             transfers.append(ledger_batch.BatchTransfer(
-                key=f"booking:{escrow.booking_id}:escrow:window_ended", kind="escrow_return",
+                key=f"booking:{escrow.booking_id}:escrow:window_ended",
+                kind=TransferKind.ESCROW_RETURN,
                 legs=[(escrow.id, -escrow.balance), (pot.pk, escrow.balance)],
                 memo=f"Booking {escrow.booking_id}: no job in the attribution window",
                 programme_id=programme.pk, budget_id=escrow.budget_id,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from budgets.errors import MoneyError
+from ledger.errors import MoneyError
 from outcomes import selectors, services
 from outcomes.errors import BadEvidence
 from outcomes.forms import EndForm, EvidenceForm, ReasonForm, ReportOutcomeForm

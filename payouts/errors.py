@@ -1,6 +1,6 @@
 """Domain errors for paying providers. Pages turn each into a clear message."""
 
-from budgets.errors import MoneyError
+from ledger.errors import MoneyError
 
 
 class PayoutError(MoneyError):

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.db import models
 
 from accounts.models import Commissioner
-from budgets.models import Programme, Transfer
+from budgets.models import Programme
+from ledger.models import Transfer
 from providers.models import Provider
 
 

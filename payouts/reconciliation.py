@@ -1,6 +1,6 @@
 """Reconciliation: the ledger's payouts against what Stripe told us, or the BACS files.
 
-The ledger side is read from budgets' transfers (kind "payout" into a payouts-out
+The ledger side is read from the ledger's transfers (kind "payout" into a payouts-out
 account of one of the commissioner's programmes), not from our payout records, so a
 payout record that disagrees with the ledger shows up too.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from budgets.models import AccountKind, Entry, Transfer
+from ledger.models import AccountKind, Entry, Transfer, TransferKind
 from payouts import bacs
 from payouts.models import BacsFile, Payout, PayoutMethod, PayoutStatus
 
@@ -31,7 +31,7 @@ def _ledger_payouts(commissioner) -> dict[str, int]:
     """Ledger key → pence paid out, for the commissioner's programmes."""
     amounts: dict[str, int] = defaultdict(int)
     entries = Entry.objects.filter(
-        transfer__kind="payout", account__kind=AccountKind.PAYOUTS_OUT,
+        transfer__kind=TransferKind.PAYOUT, account__kind=AccountKind.PAYOUTS_OUT,
         account__programme__commissioner=commissioner,
     ).values_list("transfer__idempotency_key", "amount")
     for key, amount in entries:
@@ -41,7 +41,8 @@ def _ledger_payouts(commissioner) -> dict[str, int]:
 
 def _ledger_reversed_keys(keys) -> set[str]:
     return set(Transfer.objects.filter(
-        kind="payout_reversal", idempotency_key__in=[f"{key}:reversal" for key in keys],
+        kind=TransferKind.PAYOUT_REVERSAL,
+        idempotency_key__in=[f"{key}:reversal" for key in keys],
     ).values_list("idempotency_key", flat=True))
 
 

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django.db.models import Sum
 
-from budgets.models import Account, AccountKind
+from ledger.models import Account, AccountKind
 from payouts.models import BacsFile, Payout, PayoutRun, PayoutStatus
 from providers.models import Provider
 

@@ -32,7 +32,9 @@ from django.utils import timezone
 from accounts.models import Role
 from audit.services import record as audit
 from budgets import services as money
-from budgets.errors import InsufficientFunds, NotAllowed
+from budgets.errors import NotAllowed
+from ledger.errors import InsufficientFunds
+from ledger.models import Account, AccountKind
 from payouts import bacs, stripe_gateway
 from payouts.errors import (
     FileAlreadyPaid,
@@ -225,7 +227,8 @@ def _fail(payout: Payout, *, reason: str, actor=None) -> Payout:
     if payout.status == PayoutStatus.FAILED:
         return payout
     reversal = money.reverse_payout(
-        actor=actor, payout_transfer=payout.ledger_transfer, key=f"{payout.ledger_key}:reversal",
+        actor=actor, payout_transfer=payout.ledger_transfer,
+        key=f"{payout.ledger_key}:reversal",
         memo=f"Payout {payout.reference} failed: {reason}"[:300],
     )
     payout.status = PayoutStatus.FAILED
@@ -384,7 +387,6 @@ def start_payout_run(*, actor, commissioner) -> PayoutRun:
 def weekly_payout_run() -> list[PayoutRun]:
     """The schedule's run: every commissioner with money owed to a provider."""
     from accounts.models import Commissioner
-    from budgets.models import Account, AccountKind
 
     ids = (Account.objects.filter(kind=AccountKind.PROVIDER_PAYABLE, balance__gt=0)
            .values_list("programme__commissioner_id", flat=True).distinct())

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from budgets.errors import MoneyError
+from ledger.errors import MoneyError
 from payouts import selectors, services
 from payouts.forms import BankDetailsForm, ReturnedPaymentForm
 from payouts.models import BacsFile, Payout, PayoutRun

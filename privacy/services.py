@@ -22,6 +22,8 @@ from django.utils import timezone
 from accounts.models import Role
 from audit.services import record
 from budgets.errors import NotAllowed
+from ledger.accounts import budget_accounts
+from ledger.models import Account
 from privacy.models import DeletedEvidence, DeletionReason
 
 log = logging.getLogger(__name__)
@@ -48,8 +50,7 @@ def personal_data(*, user) -> dict:
     """Everything held about ``user`` (a jobseeker), as plain JSON-ready data. The caller
     must be that person: views pass ``request.user``."""
     from bookings.models import Booking, PlanGoal, PlanItem, Review
-    from budgets import ledger, selectors
-    from budgets.models import Account
+    from budgets import selectors
     from outcomes.models import Evidence, Outcome
 
     profile = getattr(user, "jobseeker_profile", None)
@@ -72,7 +73,7 @@ def personal_data(*, user) -> dict:
             "phone": profile.phone, "postcode": profile.postcode,
         })
     for budget in selectors.budgets_of(user):
-        available, committed = ledger.budget_accounts(budget)
+        available, committed = budget_accounts(budget)
         balances = dict(Account.objects.filter(pk__in=[available.pk, committed.pk])
                         .values_list("pk", "balance"))
         data["budgets"].append({

@@ -1,4 +1,4 @@
-from budgets.errors import MoneyError
+from ledger.errors import MoneyError
 
 
 class ProviderError(MoneyError):

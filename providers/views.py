@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import Role
 from accounts.permissions import WrongRole, role_required
-from budgets.errors import MoneyError
+from ledger.errors import MoneyError
 from providers import services
 from providers.forms import DecisionForm, InviteStaffForm, RegisterProviderForm
 from providers.models import Provider, ProviderStatus

@@ -12,8 +12,8 @@ from accounts.models import Role
 from api.models import IdempotentRequest
 from bookings import services
 from bookings.models import Booking, BookingStatus
-from budgets import ledger
-from budgets.models import Account, Transfer
+from ledger.accounts import available_account, committed_account, payable_account
+from ledger.models import Account, Transfer, TransferKind
 from marketplace.models import Category, OfferStatus
 from tests.factories import (
     JobseekerFactory,
@@ -71,8 +71,8 @@ def inbox(provider):
 
 
 def balances(budget) -> dict:
-    return {"available": Account.objects.get(pk=ledger.available_account(budget).pk).balance,
-            "committed": Account.objects.get(pk=ledger.committed_account(budget).pk).balance}
+    return {"available": Account.objects.get(pk=available_account(budget).pk).balance,
+            "committed": Account.objects.get(pk=committed_account(budget).pk).balance}
 
 
 def booked(budget, offer, token="t1", message=""):
@@ -119,7 +119,7 @@ def test_the_same_key_twice_makes_one_booking_and_one_ledger_commit(me, budget, 
     assert again.json() == first.json()
     assert again["Idempotent-Replayed"] == "true"
     assert Booking.objects.count() == 1
-    assert transfers("commit") == 1
+    assert transfers(TransferKind.COMMIT) == 1
     assert balances(budget) == {"available": 70_000, "committed": 30_000}
 
 
@@ -240,7 +240,7 @@ def test_cancelling_returns_the_money_once(me, budget, offer):
     assert first.status_code == again.status_code == 200
     assert first.json()["status"] == "cancelled"
     assert first.json()["cancel_reason"] == "Found a job"
-    assert transfers("release") == 1
+    assert transfers(TransferKind.RELEASE) == 1
     assert balances(budget) == {"available": 100_000, "committed": 0}
 
 
@@ -260,8 +260,8 @@ def test_confirming_delivery_pays_the_provider_and_holds_back_the_outcome_share(
     again = post(me, url, key="confirm-1")
     assert first.status_code == again.status_code == 200
     assert first.json()["status"] == "confirmed"
-    assert transfers("settle") == 1
-    payable = ledger.payable_account(provider=provider, programme=budget.programme)
+    assert transfers(TransferKind.SETTLE) == 1
+    payable = payable_account(provider=provider, programme=budget.programme)
     escrow = Account.objects.get(key=f"booking:{booking.pk}:escrow")
     assert (Account.objects.get(pk=payable.pk).balance, escrow.balance) == (21_000, 9_000)
     assert balances(budget) == {"available": 70_000, "committed": 0}
@@ -270,7 +270,7 @@ def test_confirming_delivery_pays_the_provider_and_holds_back_the_outcome_share(
 def test_confirming_before_delivery_is_409(me, budget, offer):
     booking = booked(budget, offer)
     assert post(me, f"{BOOKINGS}{booking.pk}/confirm/").status_code == 409
-    assert not transfers("settle")
+    assert not transfers(TransferKind.SETTLE)
 
 
 def test_a_dispute_needs_a_reason_and_moves_no_money(me, budget, offer, provider_admin):
@@ -353,7 +353,7 @@ def test_declining_needs_a_reason_then_returns_the_money_once(inbox, budget, off
     assert first.status_code == again.status_code == 200
     assert again["Idempotent-Replayed"] == "true"
     assert first.json()["decline_reason"] == "Course is full"
-    assert transfers("release") == 1
+    assert transfers(TransferKind.RELEASE) == 1
     assert balances(budget) == {"available": 100_000, "committed": 0}
 
 

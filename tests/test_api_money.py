@@ -8,9 +8,10 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from api.models import IdempotentRequest
-from budgets import ledger
 from budgets import services as budget_services
-from budgets.models import Account, Budget, Transfer
+from budgets.models import Budget
+from ledger.accounts import pot_account
+from ledger.models import Account, Transfer, TransferKind
 from tests.factories import ManagerFactory, api_token_for
 
 pytestmark = pytest.mark.postgres
@@ -36,7 +37,7 @@ def api(commissioner):
 
 
 def pot(programme) -> int:
-    return Account.objects.get(pk=ledger.pot_account(programme).pk).balance
+    return Account.objects.get(pk=pot_account(programme).pk).balance
 
 
 def fund(api, programme, key=None, **body):
@@ -173,7 +174,7 @@ def test_auditor_token_cannot_fund(commissioner, programme):
     response = fund(client, programme)
     assert response.status_code == 403
     assert "read-only" in response.json()["detail"]
-    assert not Transfer.objects.filter(kind="fund").exists()
+    assert not Transfer.objects.filter(kind=TransferKind.FUND).exists()
 
 
 def test_another_commissioners_programme_is_not_found(api):

@@ -12,7 +12,8 @@ from audit.models import AuditEvent, LedgerCheck
 from audit.services import record, run_ledger_check
 from audit.tasks import verify_ledger_nightly
 from budgets import services as money
-from budgets.models import Entry, ImmutableLedgerError
+from ledger.errors import ImmutableLedgerError
+from ledger.models import Entry
 from tests.factories import AuditorFactory, ManagerFactory, give_totp
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

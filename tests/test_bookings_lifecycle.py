@@ -11,10 +11,10 @@ from django.utils import timezone
 from bookings import services
 from bookings.errors import CapacityFull, CategoryNotAllowed, InvalidTransition, NotYourBooking
 from bookings.models import Booking, BookingStatus
-from budgets import ledger
 from budgets.errors import NotAllowed, NotEnoughBudget
-from budgets.models import Account, Transfer
-from budgets.verification import verify_ledger
+from ledger.accounts import available_account, committed_account, payable_account
+from ledger.models import Account, Transfer, TransferKind
+from ledger.verification import verify_ledger
 from tests.factories import ProviderAdminFactory, give_totp
 from tests.factories.bookings import bookable_offer, budget_holder, funded_programme
 
@@ -36,10 +36,10 @@ def book(budget, offer, token="t1"):
 
 
 def balances(budget, booking=None):
-    figures = {"available": bal(ledger.available_account(budget)),
-               "committed": bal(ledger.committed_account(budget))}
+    figures = {"available": bal(available_account(budget)),
+               "committed": bal(committed_account(budget))}
     if booking is not None:
-        payable = ledger.payable_account(provider=booking.provider, programme=budget.programme)
+        payable = payable_account(provider=booking.provider, programme=budget.programme)
         figures["payable"] = bal(payable)
         escrow = Account.objects.filter(key=f"booking:{booking.pk}:escrow").first()
         figures["escrow"] = escrow.balance if escrow else 0
@@ -125,7 +125,7 @@ def test_delivery_confirms_itself_after_14_days_unless_disputed(world):
     disputed.refresh_from_db()
     assert quiet.status == BookingStatus.CONFIRMED and quiet.auto_confirmed
     assert disputed.status == BookingStatus.DISPUTED
-    assert Transfer.objects.filter(kind="settle").count() == 1
+    assert Transfer.objects.filter(kind=TransferKind.SETTLE).count() == 1
 
 
 @pytest.mark.postgres
@@ -146,7 +146,7 @@ def test_a_repeated_acceptance_or_confirmation_moves_money_once(world):
     services.mark_delivered(actor=offer.admin, booking=booking)
     for _ in range(2):
         services.confirm_delivery(actor=budget.jobseeker, booking=booking)
-    assert Transfer.objects.filter(booking_id=booking.pk, kind="settle").count() == 1
+    assert Transfer.objects.filter(booking_id=booking.pk, kind=TransferKind.SETTLE).count() == 1
     assert booking.events.filter(to_status="accepted").count() == 1
 
 
@@ -234,5 +234,5 @@ def test_ten_threads_double_submitting_make_one_booking_and_one_commit():
     for thread in threads:
         thread.join()
     assert len(set(results)) == 1 and len(results) == 10
-    assert Transfer.objects.filter(kind="commit").count() == 1
-    assert bal(ledger.available_account(budget)) == 95_000
+    assert Transfer.objects.filter(kind=TransferKind.COMMIT).count() == 1
+    assert bal(available_account(budget)) == 95_000

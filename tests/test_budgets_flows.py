@@ -9,10 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from bookings import services as bookings
-from budgets import ledger, selectors, services
-from budgets.models import Account, Budget, BudgetStatus, Programme, Transfer
+from budgets import selectors, services
+from budgets.models import Budget, BudgetStatus, Programme
 from budgets.rules import validate_programme_rules
 from budgets.tasks import expire_budgets
+from ledger.accounts import available_account, pot_account
+from ledger.models import Account, Transfer, TransferKind
 from tests.factories import (
     PASSWORD,
     AuditorFactory,
@@ -52,13 +54,13 @@ def test_expiry_task_run_twice_returns_the_balance_to_the_pot_once(programme):
     offer = bookable_offer(price=30_000)
     bookings.request_booking(jobseeker=budget.jobseeker, offer=offer, request_token="x")
     past_expiry(budget)
-    pot = ledger.pot_account(programme)
+    pot = pot_account(programme)
     before = balance(pot)
     assert expire_budgets() == 1
     assert expire_budgets() == 0
     assert balance(pot) == before + 70_000
-    assert balance(ledger.available_account(budget)) == 0
-    assert Transfer.objects.filter(kind="expire", budget=budget).count() == 1
+    assert balance(available_account(budget)) == 0
+    assert Transfer.objects.filter(kind=TransferKind.EXPIRE, budget=budget).count() == 1
     budget.refresh_from_db()
     assert budget.status == BudgetStatus.EXPIRED
 
@@ -66,7 +68,7 @@ def test_expiry_task_run_twice_returns_the_balance_to_the_pot_once(programme):
 def test_expiry_task_leaves_budgets_still_in_date(programme):
     budget = budget_holder(programme)
     assert expire_budgets() == 0
-    assert balance(ledger.available_account(budget)) == 100_000
+    assert balance(available_account(budget)) == 100_000
 
 
 def test_an_expired_budget_says_so_in_the_history(client, programme):
@@ -258,11 +260,11 @@ def test_the_auditor_sees_no_buttons_to_change_anything(client, programme):
 @pytest.mark.parametrize("name", ["programme_fund", "programme_edit", "upload_budgets"])
 def test_the_auditor_cannot_change_anything(client, programme, name):
     client.force_login(give_totp(AuditorFactory(commissioner=programme.commissioner)))
-    pot = balance(ledger.pot_account(programme))
+    pot = balance(pot_account(programme))
     response = client.post(reverse(name, args=[programme.pk]),
                            {"amount": "100", "reference": "audit", **RULES})
     assert response.status_code == 403
-    assert balance(ledger.pot_account(programme)) == pot
+    assert balance(pot_account(programme)) == pot
 
 
 def test_programme_list_shows_only_the_commissioners_own(client, programme):

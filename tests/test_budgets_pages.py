@@ -8,8 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from bookings import services as bookings
-from budgets import ledger, services
-from budgets.models import Account, Budget, Programme, Transfer
+from budgets import services
+from budgets.models import Budget, Programme
+from ledger.accounts import pot_account
+from ledger.models import Account, Transfer
 from tests.factories import (
     AuditorFactory,
     JobseekerFactory,
@@ -21,7 +23,7 @@ from tests.factories.bookings import bookable_offer, budget_holder, funded_progr
 
 
 def pot(programme) -> int:
-    return Account.objects.get(pk=ledger.pot_account(programme).pk).balance
+    return Account.objects.get(pk=pot_account(programme).pk).balance
 
 
 @pytest.fixture

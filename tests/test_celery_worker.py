@@ -6,8 +6,10 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 
-from budgets import ledger, services
-from budgets.models import Account, BudgetStatus
+from budgets import services
+from budgets.models import BudgetStatus
+from ledger.accounts import available_account, pot_account
+from ledger.models import Account
 from onward.celery import app
 from tests.conftest import REDIS_URL, reset_celery_connections
 
@@ -46,5 +48,5 @@ def test_budget_expiry_task_runs_on_a_real_worker(redis_app, manager):
             time.sleep(0.2)
 
     assert budget.status == BudgetStatus.EXPIRED
-    assert Account.objects.get(pk=ledger.available_account(budget).pk).balance == 0
-    assert Account.objects.get(pk=ledger.pot_account(programme).pk).balance == 5_000
+    assert Account.objects.get(pk=available_account(budget).pk).balance == 0
+    assert Account.objects.get(pk=pot_account(programme).pk).balance == 5_000

@@ -3,9 +3,9 @@
 import pytest
 from django.core.management import call_command
 
-from budgets.models import Transfer
-from budgets.verification import verify_ledger
 from frontend.demo import load_demo
+from ledger.models import Transfer
+from ledger.verification import verify_ledger
 
 
 @pytest.mark.django_db

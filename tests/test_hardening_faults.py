@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from bookings import services as bookings
 from bookings.models import Booking, BookingStatus
-from budgets.verification import verify_ledger
+from ledger.verification import verify_ledger
 from onward.celery import app
 from outbox.models import OutboxMessage
 from outbox.services import relay_pending

@@ -14,9 +14,9 @@ from accounts.models import User
 from audit.models import AuditEvent
 from bookings import services as bookings
 from bookings.models import Booking, PlanGoal, Review
-from budgets import ledger
-from budgets.models import Account, Entry, Transfer
-from budgets.verification import verify_ledger
+from ledger.accounts import available_account
+from ledger.models import Account, Entry, Transfer
+from ledger.verification import verify_ledger
 from outcomes import services as outcomes
 from outcomes.models import Evidence, Outcome
 from privacy.models import DeletedEvidence, DeletionReason
@@ -119,7 +119,7 @@ def test_erasure_keeps_the_ledger_and_audit_log_complete(person):
     transfers = list(Transfer.objects.order_by("pk").values_list("pk", "kind"))
     entries = Entry.objects.count()
     events = AuditEvent.objects.count()
-    available = ledger.available_account(person.budgets.get())
+    available = available_account(person.budgets.get())
 
     erase_jobseeker(actor=person, user=person)
 

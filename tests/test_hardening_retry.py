@@ -5,10 +5,11 @@ import pytest
 from django.db import OperationalError, connection, transaction
 
 from audit.models import AuditEvent
-from budgets import ledger, services
-from budgets.models import Account, Transfer
-from budgets.retry import is_conflict
-from budgets.verification import verify_ledger
+from budgets import services
+from ledger.accounts import available_account, pot_account
+from ledger.models import Account, Transfer, TransferKind
+from ledger.retry import is_conflict
+from ledger.verification import verify_ledger
 from tests.factories.bookings import funded_programme
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -59,8 +60,8 @@ def test_a_serialization_failure_is_retried_and_the_transfer_written_once(manage
         services.fund_programme(actor=manager, programme=programme, amount=50_000,
                                 reference="grant")
     assert wrapper.postings == 2
-    assert Transfer.objects.filter(kind="fund", programme=programme).count() == 1
-    assert balance(ledger.pot_account(programme)) == 50_000
+    assert Transfer.objects.filter(kind=TransferKind.FUND, programme=programme).count() == 1
+    assert balance(pot_account(programme)) == 50_000
     assert AuditEvent.objects.filter(action="programme.funded").count() == 1
     assert verify_ledger().ok
 
@@ -72,9 +73,9 @@ def test_a_deadlock_is_retried_too(manager):
         budget, created = services.issue_budget(actor=manager, programme=programme,
                                                 external_reference="D1")
     assert created
-    assert balance(ledger.available_account(budget)) == 1_000
-    assert balance(ledger.pot_account(programme)) == 9_000
-    assert Transfer.objects.filter(kind="issue").count() == 1
+    assert balance(available_account(budget)) == 1_000
+    assert balance(pot_account(programme)) == 9_000
+    assert Transfer.objects.filter(kind=TransferKind.ISSUE).count() == 1
     assert verify_ledger().ok
 
 
@@ -85,7 +86,7 @@ def test_after_three_retries_the_error_goes_up_and_nothing_is_written(manager):
         services.fund_programme(actor=manager, programme=programme, amount=50_000,
                                 reference="grant")
     assert wrapper.postings == 4  # the first attempt and three retries
-    assert not Transfer.objects.filter(kind="fund", programme=programme).exists()
+    assert not Transfer.objects.filter(kind=TransferKind.FUND, programme=programme).exists()
     assert not AuditEvent.objects.filter(action="programme.funded").exists()
     assert verify_ledger().ok
 
@@ -98,7 +99,7 @@ def test_inside_an_outer_transaction_the_caller_gets_the_error(manager):
         services.fund_programme(actor=manager, programme=programme, amount=50_000,
                                 reference="grant")
     assert wrapper.postings == 1
-    assert not Transfer.objects.filter(kind="fund", programme=programme).exists()
+    assert not Transfer.objects.filter(kind=TransferKind.FUND, programme=programme).exists()
 
 
 def test_other_database_errors_are_not_retried(manager):

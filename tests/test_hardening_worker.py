@@ -22,10 +22,10 @@ from django.utils import timezone
 
 from bookings import services as bookings
 from bookings.models import Booking, BookingStatus
-from budgets import ledger
-from budgets.models import Account, Transfer
 from budgets.services import split_outcome_share
-from budgets.verification import verify_ledger
+from ledger.accounts import payable_account
+from ledger.models import Account, Transfer, TransferKind
+from ledger.verification import verify_ledger
 from onward.celery import app
 from tests.conftest import reset_celery_connections
 from tests.factories.bookings import bookable_offer, budget_holder, funded_programme
@@ -146,11 +146,11 @@ def test_a_killed_worker_task_runs_again_without_paying_twice(redis_broker, tmp_
             wait_for(lambda: other_sessions() == 0, 10, "the workers' sessions to be ended")
 
     assert "bookings.tasks.auto_confirm_deliveries" in second_log.read_text()
-    settles = Transfer.objects.filter(kind="settle")
+    settles = Transfer.objects.filter(kind=TransferKind.SETTLE)
     assert settles.count() == BOOKINGS
     for booking in Booking.objects.all():
         assert settles.filter(idempotency_key=f"booking:{booking.pk}:settle").count() == 1
     upfront, _ = split_outcome_share(programme, PRICE)
-    payable = ledger.payable_account(provider=offer.provider, programme=programme)
+    payable = payable_account(provider=offer.provider, programme=programme)
     assert Account.objects.get(pk=payable.pk).balance == upfront * BOOKINGS
     assert verify_ledger().ok

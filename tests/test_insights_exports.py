@@ -9,8 +9,8 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from budgets.models import Entry
 from insights import exports
+from ledger.models import Entry, TransferKind
 from tests.factories import AuditorFactory, BankDetailsFactory, ManagerFactory, give_totp
 from tests.factories.insights import InsightsWorld
 
@@ -38,7 +38,7 @@ def test_ledger_entries_stream_every_entry_of_the_programme(client, world, audit
     rows = read(export(client, "ledger-entries", programme=world.programme.pk))
     expected = Entry.objects.filter(account__programme=world.programme).order_by("pk")
     assert [int(r["entry_id"]) for r in rows] == list(expected.values_list("pk", flat=True))
-    settle = [r for r in rows if r["transfer_kind"] == "settle"
+    settle = [r for r in rows if r["transfer_kind"] == TransferKind.SETTLE
               and r["account_kind"] == "committed"]
     assert sorted(int(r["amount_pence"]) for r in settle) == [-30_000, -20_000, -10_000]
     # Every transfer of the programme is between its own accounts: they sum to zero.

@@ -7,17 +7,21 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from budgets import ledger, services
-from budgets.errors import (
-    IdempotencyConflict,
-    NotAllowed,
-    NotEnoughBudget,
-    NotEnoughInPot,
-    UnbalancedTransfer,
+from budgets import services
+from budgets.errors import NotAllowed, NotEnoughBudget, NotEnoughInPot
+from ledger.accounts import (
+    available_account,
+    committed_account,
+    escrow_account,
+    funding_account,
+    payable_account,
+    pot_account,
+    returned_account,
 )
-from budgets.ledger import Leg
-from budgets.models import Account, Entry, ImmutableLedgerError, Transfer
-from budgets.verification import verify_ledger
+from ledger.errors import IdempotencyConflict, ImmutableLedgerError, UnbalancedTransfer
+from ledger.models import Account, Entry, Transfer
+from ledger.posting import Leg, post_transfer
+from ledger.verification import verify_ledger
 from tests.factories import JobseekerFactory, ManagerFactory, ProviderFactory
 
 
@@ -43,14 +47,14 @@ def budget(programme, manager):
 
 @pytest.mark.django_db
 def test_funding_moves_money_from_funding_into_the_pot(programme):
-    assert balance(ledger.pot_account(programme)) == 1_000_000
-    assert balance(ledger.funding_account(programme)) == -1_000_000
+    assert balance(pot_account(programme)) == 1_000_000
+    assert balance(funding_account(programme)) == -1_000_000
 
 
 @pytest.mark.django_db
 def test_issuing_a_budget_moves_it_out_of_the_pot(programme, budget):
-    assert balance(ledger.pot_account(programme)) == 900_000
-    assert balance(ledger.available_account(budget)) == 100_000
+    assert balance(pot_account(programme)) == 900_000
+    assert balance(available_account(budget)) == 100_000
 
 
 @pytest.mark.django_db
@@ -61,7 +65,7 @@ def test_issuing_more_than_the_pot_holds_is_refused_and_creates_nothing(manager)
     with pytest.raises(NotEnoughInPot):
         services.issue_budget(actor=manager, programme=programme, external_reference="B")
     assert programme.budgets.count() == 1
-    assert balance(ledger.pot_account(programme)) == 10_000
+    assert balance(pot_account(programme)) == 10_000
 
 
 @pytest.mark.django_db
@@ -71,8 +75,8 @@ def test_a_retried_call_returns_the_first_transfer_and_moves_nothing_twice(budge
     again = services.commit_for_booking(actor=budget.jobseeker, budget=budget, amount=30_000,
                                         booking_id=1, key="booking:1:commit")
     assert again.pk == first.pk
-    assert balance(ledger.available_account(budget)) == 70_000
-    assert balance(ledger.committed_account(budget)) == 30_000
+    assert balance(available_account(budget)) == 70_000
+    assert balance(committed_account(budget)) == 30_000
 
 
 @pytest.mark.django_db
@@ -90,7 +94,7 @@ def test_committing_more_than_is_available_is_refused(budget):
         services.commit_for_booking(actor=budget.jobseeker, budget=budget, amount=100_001,
                                     booking_id=1, key="k")
     assert "not enough left in your budget" in str(refused.value)
-    assert balance(ledger.available_account(budget)) == 100_000
+    assert balance(available_account(budget)) == 100_000
     assert not Transfer.objects.filter(idempotency_key="k").exists()
 
 
@@ -115,11 +119,11 @@ def test_delivery_splits_upfront_and_withheld_outcome_share(budget):
                                 booking_id=7, key="c")
     services.settle_delivery(budget=budget, provider=provider, amount=40_000, booking_id=7,
                              key="s")
-    payable = ledger.payable_account(provider=provider, programme=budget.programme)
-    escrow = ledger.escrow_account(booking_id=7, budget=budget, provider=provider)
+    payable = payable_account(provider=provider, programme=budget.programme)
+    escrow = escrow_account(booking_id=7, budget=budget, provider=provider)
     assert balance(payable) == 28_000
     assert balance(escrow) == 12_000
-    assert balance(ledger.committed_account(budget)) == 0
+    assert balance(committed_account(budget)) == 0
 
 
 @pytest.mark.django_db
@@ -128,26 +132,26 @@ def test_escrow_release_with_tier_bonus_and_return_of_the_rest(budget):
     services.commit_for_booking(actor=None, budget=budget, amount=40_000, booking_id=7, key="c")
     services.settle_delivery(budget=budget, provider=provider, amount=40_000, booking_id=7,
                              key="s")
-    pot_before = balance(ledger.pot_account(budget.programme))
+    pot_before = balance(pot_account(budget.programme))
     services.release_escrow(booking_id=7, amount=2_400, bonus=1_200, key="m1")
     services.return_escrow(booking_id=7, key="ret")
-    payable = ledger.payable_account(provider=provider, programme=budget.programme)
+    payable = payable_account(provider=provider, programme=budget.programme)
     assert balance(payable) == 28_000 + 2_400 + 1_200
-    assert balance(ledger.pot_account(budget.programme)) == pot_before - 1_200 + 9_600
+    assert balance(pot_account(budget.programme)) == pot_before - 1_200 + 9_600
 
 
 @pytest.mark.django_db
 def test_expiry_returns_the_unspent_balance_to_the_pot_once(budget):
     services.commit_for_booking(actor=None, budget=budget, amount=10_000, booking_id=1, key="c")
-    pot_before = balance(ledger.pot_account(budget.programme))
+    pot_before = balance(pot_account(budget.programme))
     services.expire_budget(budget=budget)
     services.expire_budget(budget=budget)
-    assert balance(ledger.pot_account(budget.programme)) == pot_before + 90_000
-    assert balance(ledger.available_account(budget)) == 0
+    assert balance(pot_account(budget.programme)) == pot_before + 90_000
+    assert balance(available_account(budget)) == 0
     # Money still committed to a booking goes to the pot when that booking is released.
     budget.refresh_from_db()
     services.release_commitment(budget=budget, amount=10_000, booking_id=1, key="r")
-    assert balance(ledger.pot_account(budget.programme)) == pot_before + 100_000
+    assert balance(pot_account(budget.programme)) == pot_before + 100_000
 
 
 @pytest.mark.django_db
@@ -156,7 +160,7 @@ def test_payout_and_its_reversal(budget):
     services.commit_for_booking(actor=None, budget=budget, amount=10_000, booking_id=1, key="c")
     services.settle_delivery(budget=budget, provider=provider, amount=10_000, booking_id=1,
                              key="s")
-    payable = ledger.payable_account(provider=provider, programme=budget.programme)
+    payable = payable_account(provider=provider, programme=budget.programme)
     payout = services.pay_out(provider=provider, amounts={budget.programme: 7_000}, key="p1")
     assert balance(payable) == 0
     services.reverse_payout(payout_transfer=payout, key="p1:reversed")
@@ -167,9 +171,9 @@ def test_payout_and_its_reversal(budget):
 @pytest.mark.django_db
 def test_an_unbalanced_transfer_is_refused(programme):
     with pytest.raises(UnbalancedTransfer):
-        ledger.post_transfer(key="bad", kind="test",
-                             legs=[Leg(ledger.pot_account(programme), -5),
-                                   Leg(ledger.returned_account(programme), 4)])
+        post_transfer(key="bad", kind="test",
+                      legs=[Leg(pot_account(programme), -5),
+                            Leg(returned_account(programme), 4)])
 
 
 @pytest.mark.django_db
@@ -264,5 +268,5 @@ def test_32_concurrent_commits_on_one_budget_never_overspend(manager):
 
     assert outcomes.count("ok") == 10_000 // price == 14
     assert outcomes.count("not enough") == workers - 14
-    assert balance(ledger.available_account(budget)) == 10_000 - 14 * price
+    assert balance(available_account(budget)) == 10_000 - 14 * price
     assert verify_ledger().ok

@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from budgets import services
-from budgets.errors import MoneyError
-from budgets.models import Account, Budget, Transfer
-from budgets.verification import verify_ledger
+from budgets.models import Budget
+from ledger.errors import MoneyError
+from ledger.models import Account, AccountKind, Transfer
+from ledger.verification import verify_ledger
 from tests.factories import JobseekerFactory, ManagerFactory, ProviderFactory, give_totp
 
 amounts = st.integers(min_value=1, max_value=120_000)
@@ -63,58 +64,59 @@ class LedgerInvariants(TestCase):
 
         for step in steps:
             counter += 1
-            kind, *args = step
+            operation, *args = step
             budgets = list(Budget.objects.filter(programme=programme).order_by("pk"))
             try:
-                if kind == "fund":
+                if operation == "fund":
                     last = ("fund", dict(actor=manager, programme=programme, amount=args[0],
                                          reference=f"r{counter}"))
                     services.fund_programme(**last[1])
-                elif kind == "issue":
+                elif operation == "issue":
                     budget, _ = services.issue_budget(
                         actor=manager, programme=programme, external_reference=f"B{counter}",
                         amount=args[0])
                     services.claim_invitation(user=JobseekerFactory(),
                                               code_or_token=budget.invitation.code)
-                elif kind == "commit" and budgets:
+                elif operation == "commit" and budgets:
                     budget = budgets[args[0] % len(budgets)]
                     last = ("commit", dict(actor=None, budget=budget, amount=args[1],
                                            booking_id=counter, key=f"c{counter}"))
                     services.commit_for_booking(**last[1])
                     bookings.append((counter, budget, args[1]))
-                elif kind == "release" and bookings:
+                elif operation == "release" and bookings:
                     booking_id, budget, amount = bookings.pop(args[0] % len(bookings))
                     budget.refresh_from_db()
                     services.release_commitment(budget=budget, amount=amount,
                                                 booking_id=booking_id, key=f"rel{booking_id}")
-                elif kind == "settle" and bookings:
+                elif operation == "settle" and bookings:
                     booking_id, budget, amount = bookings.pop(args[0] % len(bookings))
                     services.settle_delivery(budget=budget, provider=providers[args[1] % 2],
                                              amount=amount, booking_id=booking_id,
                                              key=f"set{booking_id}")
                     settled.append(booking_id)
-                elif kind == "escrow_release" and settled:
+                elif operation == "escrow_release" and settled:
                     booking_id = settled[args[0] % len(settled)]
                     if args[1] or args[2]:
                         services.release_escrow(booking_id=booking_id, amount=args[1],
                                                 bonus=args[2], key=f"esc{counter}")
-                elif kind == "escrow_return" and settled:
+                elif operation == "escrow_return" and settled:
                     booking_id = settled[args[0] % len(settled)]
                     services.return_escrow(booking_id=booking_id, key=f"ret{counter}")
-                elif kind == "expire" and budgets:
+                elif operation == "expire" and budgets:
                     services.expire_budget(budget=budgets[args[0] % len(budgets)])
-                elif kind == "payout":
+                elif operation == "payout":
                     provider = providers[args[0] % 2]
-                    payable = Account.objects.filter(provider=provider, kind="payable",
-                                                     programme=programme).first()
+                    payable = Account.objects.filter(
+                        provider=provider, kind=AccountKind.PROVIDER_PAYABLE, programme=programme,
+                    ).first()
                     if payable and payable.balance:
                         payouts.append(services.pay_out(
                             provider=provider, amounts={programme: payable.balance},
                             key=f"pay{counter}"))
-                elif kind == "reverse" and payouts:
+                elif operation == "reverse" and payouts:
                     payout = payouts.pop(args[0] % len(payouts))
                     services.reverse_payout(payout_transfer=payout, key=f"rev{payout.pk}")
-                elif kind == "replay" and last:
+                elif operation == "replay" and last:
                     name, kwargs = last
                     getattr(services, {"fund": "fund_programme",
                                        "commit": "commit_for_booking"}[name])(**kwargs)

@@ -5,12 +5,13 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from budgets import ledger, services
-from budgets.errors import InsufficientFunds
-from budgets.models import Account, Transfer
-from budgets.verification import verify_ledger
-from outcomes import ledger_batch
-from outcomes.ledger_batch import BatchTransfer
+from budgets import services
+from ledger import batch as ledger_batch
+from ledger.accounts import pot_account, returned_account
+from ledger.batch import BatchTransfer
+from ledger.errors import InsufficientFunds
+from ledger.models import Account, Transfer
+from ledger.verification import verify_ledger
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -23,8 +24,8 @@ def programme(manager):
 
 
 def moves(programme, count, amount=100, prefix="t"):
-    pot = ledger.pot_account(programme)
-    sink = ledger.returned_account(programme)
+    pot = pot_account(programme)
+    sink = returned_account(programme)
     return pot, [BatchTransfer(key=f"{prefix}:{n}", kind="test", legs=[(pot.pk, -amount),
                                                                        (sink.pk, amount)],
                                programme_id=programme.pk) for n in range(count)]

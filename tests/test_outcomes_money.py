@@ -12,8 +12,8 @@ import time_machine
 from django.core import mail
 
 from accounts.models import JobseekerProfile
-from budgets.models import Account, Transfer
-from budgets.verification import verify_ledger
+from ledger.models import Account, Transfer
+from ledger.verification import verify_ledger
 from outcomes import services
 from outcomes.errors import DoesNotCount, NotReady
 from outcomes.models import BonusStatus, MilestonePayment, MilestoneStatus, OutcomeStatus

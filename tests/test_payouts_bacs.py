@@ -6,8 +6,8 @@ import pytest
 from django.conf import settings as django_settings
 
 from audit.models import AuditEvent
-from budgets import ledger
-from budgets.models import Account
+from ledger.accounts import payable_account, payouts_account
+from ledger.models import Account
 from payouts import services
 from payouts.errors import FileAlreadyPaid
 from payouts.models import BacsFile, BankDetails, Payout, PayoutStatus, RunStatus
@@ -37,8 +37,8 @@ def programme(manager):
 
 
 def payable(provider, programme) -> int:
-    return Account.objects.get(pk=ledger.payable_account(provider=provider,
-                                                         programme=programme).pk).balance
+    return Account.objects.get(pk=payable_account(provider=provider,
+                                                  programme=programme).pk).balance
 
 
 def banked(name, sort_code="309950", account_number="12345678", account_name=None):
@@ -72,7 +72,7 @@ def test_a_bacs_run_moves_the_money_in_the_ledger_and_marks_payouts_sent(two_pai
     assert sorted(run.payouts.values_list("status", flat=True)) == [
         PayoutStatus.SENT_FOR_PAYMENT] * 2
     assert payable(first, programme) == payable(second, programme) == 0
-    payouts_out = Account.objects.get(pk=ledger.payouts_account(programme).pk)
+    payouts_out = Account.objects.get(pk=payouts_account(programme).pk)
     assert payouts_out.balance == 130_461
 
 

@@ -8,9 +8,9 @@ from urllib.parse import parse_qs
 import pytest
 import stripe
 
-from budgets import ledger
 from budgets import services as money
-from budgets.models import Account, Transfer
+from ledger.accounts import payable_account, payouts_account
+from ledger.models import Account, Transfer, TransferKind
 from payouts import services, stripe_gateway
 from payouts.errors import RunAlreadyInProgress
 from payouts.models import ConnectedAccount, Payout, PayoutRun, PayoutStatus, RunStatus
@@ -54,7 +54,7 @@ def balance(account) -> int:
 
 
 def payable(provider, programme) -> int:
-    return balance(ledger.payable_account(provider=provider, programme=programme))
+    return balance(payable_account(provider=provider, programme=programme))
 
 
 def sent(call) -> dict:
@@ -92,7 +92,7 @@ def test_a_run_transfers_what_each_provider_is_owed_and_marks_it_paid(
     assert payout.amount == 50_000
     assert payout.stripe_transfer_id == "tr_recorded0001"
     assert payable(provider, programme) == 0
-    assert balance(ledger.payouts_account(programme)) == 50_000
+    assert balance(payouts_account(programme)) == 50_000
     assert run.status == RunStatus.COMPLETED
 
 
@@ -131,7 +131,7 @@ def test_a_payout_records_its_split_across_programmes(fake_stripe, manager, prog
     assert payout.amount == 50_000
     assert {line.programme.name: line.amount for line in payout.lines.all()} == {
         "Back to Work": 30_000, "Second programme": 20_000}
-    assert balance(ledger.payouts_account(second)) == 20_000
+    assert balance(payouts_account(second)) == 20_000
 
 
 @pytest.mark.postgres
@@ -187,7 +187,7 @@ def test_the_next_run_retries_a_pending_payout_with_its_original_key(
     keys = {c["headers"]["Idempotency-Key"] for c in fake_stripe.calls_to("post", TRANSFERS)}
     assert keys == {payout.stripe_idempotency_key}
     assert payout.status == PayoutStatus.PAID
-    assert Transfer.objects.filter(kind="payout").count() == 1
+    assert Transfer.objects.filter(kind=TransferKind.PAYOUT).count() == 1
 
 
 @pytest.mark.postgres
@@ -206,7 +206,7 @@ def test_an_invalid_request_fails_the_payout_and_the_money_is_owed_again(
     assert "does not have access to account" in payout.failure_reason
     assert payout.reversal_transfer is not None
     assert payable(provider, programme) == 50_000
-    assert balance(ledger.payouts_account(programme)) == 0
+    assert balance(payouts_account(programme)) == 0
     assert "Stripe refused the request" in run.problems[0]["reason"]
 
 
@@ -239,7 +239,7 @@ def test_a_later_run_pays_money_owed_again_after_a_failure(fake_stripe, manager,
 
     assert run.payouts.get().status == PayoutStatus.PAID
     assert payable(provider, programme) == 0
-    assert balance(ledger.payouts_account(programme)) == 50_000
+    assert balance(payouts_account(programme)) == 50_000
 
 
 @pytest.mark.postgres
@@ -269,7 +269,7 @@ def test_a_run_interrupted_after_the_first_provider_pays_each_exactly_once_when_
     real_pay_out = money.pay_out
 
     def crash_on_second(**kwargs):
-        if Transfer.objects.filter(kind="payout").exists():
+        if Transfer.objects.filter(kind=TransferKind.PAYOUT).exists():
             raise RuntimeError("worker killed")
         return real_pay_out(**kwargs)
 
@@ -285,9 +285,9 @@ def test_a_run_interrupted_after_the_first_provider_pays_each_exactly_once_when_
     destinations = [sent(c)["destination"] for c in fake_stripe.calls_to("post", TRANSFERS)]
     assert sorted(destinations) == sorted([first.connected_account.stripe_account_id,
                                            second.connected_account.stripe_account_id])
-    assert Transfer.objects.filter(kind="payout").count() == 2
+    assert Transfer.objects.filter(kind=TransferKind.PAYOUT).count() == 2
     assert payable(first, programme) == payable(second, programme) == 0
-    assert balance(ledger.payouts_account(programme)) == 90_000
+    assert balance(payouts_account(programme)) == 90_000
     assert PayoutRun.objects.filter(status=RunStatus.INTERRUPTED).count() == 1
 
 
@@ -309,7 +309,7 @@ def test_a_crash_between_ledger_and_stripe_is_resent_with_the_same_key_not_paid_
     keys = [c["headers"]["Idempotency-Key"] for c in fake_stripe.calls_to("post", TRANSFERS)]
     assert keys == [payout.stripe_idempotency_key] * 2
     assert payout.status == PayoutStatus.PAID
-    assert Transfer.objects.filter(kind="payout").count() == 1
+    assert Transfer.objects.filter(kind=TransferKind.PAYOUT).count() == 1
     assert payable(provider, programme) == 0
 
 

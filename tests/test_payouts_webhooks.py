@@ -5,8 +5,8 @@ import time
 import pytest
 import stripe
 
-from budgets import ledger
-from budgets.models import Account, Transfer
+from ledger.accounts import payable_account
+from ledger.models import Account, Transfer, TransferKind
 from payouts import services, stripe_gateway
 from payouts.models import ConnectedAccount, Payout, PayoutStatus, StripeEvent
 from tests.factories import (
@@ -68,8 +68,8 @@ def transfer_obj(payout, *, reversed_amount=None, transfer_id="tr_paid0001"):
 
 
 def payable(payout, programme) -> int:
-    return Account.objects.get(pk=ledger.payable_account(provider=payout.provider,
-                                                         programme=programme).pk).balance
+    return Account.objects.get(pk=payable_account(provider=payout.provider,
+                                                  programme=programme).pk).balance
 
 
 @pytest.mark.postgres
@@ -200,7 +200,7 @@ def test_a_replayed_event_changes_nothing_twice(client, paid,
 
     assert again.status_code == 200
     assert StripeEvent.objects.count() == 1
-    assert Transfer.objects.filter(kind="payout_reversal").count() == 1
+    assert Transfer.objects.filter(kind=TransferKind.PAYOUT_REVERSAL).count() == 1
     assert payable(payout, programme) == 50_000
 
 
@@ -214,7 +214,7 @@ def test_the_same_reversal_under_a_second_event_id_changes_nothing_twice(
                                transfer_obj(payout, reversed_amount=50_000), event_id=event_id)
         deliver(client, django_capture_on_commit_callbacks, payload)
     assert StripeEvent.objects.count() == 2
-    assert Transfer.objects.filter(kind="payout_reversal").count() == 1
+    assert Transfer.objects.filter(kind=TransferKind.PAYOUT_REVERSAL).count() == 1
     assert payable(payout, programme) == 50_000
 
 
@@ -233,7 +233,7 @@ def test_a_reversal_arriving_before_the_transfer_created_event_is_applied_once(
 
     payout.refresh_from_db()
     assert payout.status == PayoutStatus.FAILED
-    assert Transfer.objects.filter(kind="payout_reversal").count() == 1
+    assert Transfer.objects.filter(kind=TransferKind.PAYOUT_REVERSAL).count() == 1
     assert payable(payout, programme) == 50_000
 
 
@@ -288,7 +288,7 @@ def test_a_failed_bank_payout_on_the_connected_account_fails_the_payout(
     payout.refresh_from_db()
     assert payout.status == PayoutStatus.FAILED
     assert "The bank account has been closed." in payout.failure_reason
-    assert Transfer.objects.filter(kind="payout_reversal").count() == 1
+    assert Transfer.objects.filter(kind=TransferKind.PAYOUT_REVERSAL).count() == 1
     assert payable(payout, programme) == 50_000
 
 

@@ -9,12 +9,12 @@ import time
 
 from django.db import transaction
 
-from budgets import ledger
+from ledger import posting
 
 PAUSE = float(os.environ.get("ONWARD_TEST_PAUSE_AFTER_FIRST_TRANSFER", "0") or 0)
 
 if PAUSE:
-    _original = ledger.post_transfer
+    _original = posting.post_transfer
     _paused = False
 
     def _pause_once():
@@ -30,4 +30,4 @@ if PAUSE:
         transaction.on_commit(_pause_once)
         return transfer
 
-    ledger.post_transfer = post_transfer
+    posting.post_transfer = post_transfer

@@ -3,7 +3,7 @@
 from django import template
 from django.db.models import Sum
 
-from budgets.models import Account, AccountKind
+from ledger.models import Account, AccountKind
 from payouts.models import BacsFile, BankDetails, ConnectedAccount, Payout, PayoutStatus
 from payouts.stripe_gateway import stripe_configured
 

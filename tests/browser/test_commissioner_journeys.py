@@ -63,9 +63,9 @@ def test_a_commissioner_verifies_a_job_and_pays_the_provider(
         offer=offer, provider=provider, budget=budget, jobseeker=jobseeker, price=offer.price,
         status="confirmed", delivered_at=now, confirmed_at=now)
     money.commit_for_booking(actor=jobseeker, budget=budget, amount=offer.price,
-                             booking_id=booking.pk, key=f"b:{booking.pk}:commit")
+                             booking_id=booking.pk, key=f"booking:{booking.pk}:commit")
     money.settle_delivery(budget=budget, provider=provider, amount=offer.price,
-                          booking_id=booking.pk, key=f"b:{booking.pk}:settle")
+                          booking_id=booking.pk, key=f"booking:{booking.pk}:settle")
     outcomes.report_outcome(actor=jobseeker, jobseeker=jobseeker, employer="Leeds Logistics",
                             job_title="Warehouse operative", hours_per_week=30,
                             start_date=timezone.localdate() - timedelta(days=3))
@@ -89,8 +89,9 @@ def test_a_commissioner_verifies_a_job_and_pays_the_provider(
 
 
 def test_a_commissioner_issues_budgets_from_a_csv_file(new_page, manager):
-    from budgets import ledger
-    from budgets.models import Account, Budget
+    from budgets.models import Budget
+    from ledger.accounts import pot_account
+    from ledger.models import Account
 
     world = World(manager, budget_per_person=100_000, pot=1_000_000)
     # As Excel saves "CSV UTF-8": a byte-order mark first, and names as people write them.
@@ -144,7 +145,7 @@ def test_a_commissioner_issues_budgets_from_a_csv_file(new_page, manager):
         shown = commissioner.row(reference).inner_text()
         assert name in shown and amount in shown, shown
     assert Budget.objects.filter(programme=world.programme).count() == 3
-    pot = Account.objects.get(pk=ledger.pot_account(world.programme).pk)
+    pot = Account.objects.get(pk=pot_account(world.programme).pk)
     assert pot.balance == 720_000
 
 

@@ -24,8 +24,9 @@ def _balances(person, *, available: str, committed: str, spent: str):
 def test_a_jobseeker_books_support_and_the_provider_delivers_it(
         new_page, manager, jobseeker, provider_staff):
     from bookings.models import Booking
-    from budgets import ledger
-    from budgets.models import Account, Budget
+    from budgets.models import Budget
+    from ledger.accounts import available_account, committed_account, payable_account
+    from ledger.models import Account, AccountKind
 
     world = World(manager, budget_per_person=100_000)
     code = world.invitation_code("JS-1", recipient_name=jobseeker.full_name)
@@ -108,10 +109,10 @@ def test_a_jobseeker_books_support_and_the_provider_delivers_it(
 
     # The ledger agrees: 70 % to the provider now, 30 % held back for job outcomes.
     budget = Budget.objects.get(jobseeker=jobseeker)
-    payable = ledger.payable_account(provider=provider, programme=world.programme)
-    escrow = Account.objects.get(kind="escrow", provider=provider, budget=budget)
-    assert Account.objects.get(pk=ledger.available_account(budget).pk).balance == 55_000
-    assert Account.objects.get(pk=ledger.committed_account(budget).pk).balance == 0
+    payable = payable_account(provider=provider, programme=world.programme)
+    escrow = Account.objects.get(kind=AccountKind.ESCROW, provider=provider, budget=budget)
+    assert Account.objects.get(pk=available_account(budget).pk).balance == 55_000
+    assert Account.objects.get(pk=committed_account(budget).pk).balance == 0
     assert (Account.objects.get(pk=payable.pk).balance, escrow.balance) == (31_500, 13_500)
 
 

@@ -1,4 +1,5 @@
-"""The ledger's one write path. Only the services in budgets.services call it.
+"""The ledger's one write path for single transfers. The money services (budgets.services)
+call it; the nightly milestone run writes many at once through ledger.batch.
 
 ``post_transfer`` locks every account it touches, in ascending id order (so two
 transfers can never wait on each other in a cycle), re-checks the idempotency key
@@ -16,8 +17,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from budgets.errors import IdempotencyConflict, InsufficientFunds, UnbalancedTransfer
-from budgets.models import Account, AccountKind, Entry, Transfer
+from ledger.errors import IdempotencyConflict, InsufficientFunds, UnbalancedTransfer
+from ledger.models import Account, Entry, Transfer
 
 GENESIS_HASH = "0" * 64
 
@@ -151,70 +152,3 @@ def _post_on_postgres(fields: dict, legs: list[Leg], insufficient) -> Transfer:
     transfer._state.adding = False
     transfer._state.db = "default"
     return transfer
-
-
-# --- Accounts -----------------------------------------------------------------------
-
-
-def _account(key: str, kind: str, **fields) -> Account:
-    account, _ = Account.objects.get_or_create(
-        key=key,
-        defaults={"kind": kind, "is_external": kind in (
-            AccountKind.FUNDING, AccountKind.PAYOUTS_OUT, AccountKind.RETURNED), **fields},
-    )
-    return account
-
-
-def funding_account(programme) -> Account:
-    return _account(f"programme:{programme.pk}:funding", AccountKind.FUNDING, programme=programme)
-
-
-def pot_account(programme) -> Account:
-    return _account(f"programme:{programme.pk}:pot", AccountKind.PROGRAMME_POT,
-                    programme=programme)
-
-
-def returned_account(programme) -> Account:
-    return _account(f"programme:{programme.pk}:returned", AccountKind.RETURNED,
-                    programme=programme)
-
-
-def payouts_account(programme) -> Account:
-    return _account(f"programme:{programme.pk}:payouts", AccountKind.PAYOUTS_OUT,
-                    programme=programme)
-
-
-def budget_accounts(budget) -> tuple[Account, Account]:
-    """(available, committed) for a budget, in one query, remembered on the instance.
-    Only the ids are used from these objects: balances are always read under lock."""
-    cached = budget.__dict__.get("_ledger_accounts")
-    if cached is not None:
-        return cached
-    keys = {f"budget:{budget.pk}:available": AccountKind.BUDGET_AVAILABLE,
-            f"budget:{budget.pk}:committed": AccountKind.BUDGET_COMMITTED}
-    found = {a.key: a for a in Account.objects.filter(key__in=keys)}
-    for key, kind in keys.items():
-        if key not in found:
-            found[key] = _account(key, kind, programme_id=budget.programme_id, budget=budget)
-    pair = (found[f"budget:{budget.pk}:available"], found[f"budget:{budget.pk}:committed"])
-    budget.__dict__["_ledger_accounts"] = pair
-    return pair
-
-
-def available_account(budget) -> Account:
-    return budget_accounts(budget)[0]
-
-
-def committed_account(budget) -> Account:
-    return budget_accounts(budget)[1]
-
-
-def escrow_account(*, booking_id: int, budget, provider) -> Account:
-    return _account(f"booking:{booking_id}:escrow", AccountKind.ESCROW,
-                    programme_id=budget.programme_id, budget=budget, provider=provider,
-                    booking_id=booking_id)
-
-
-def payable_account(*, provider, programme) -> Account:
-    return _account(f"provider:{provider.pk}:programme:{programme.pk}:payable",
-                    AccountKind.PROVIDER_PAYABLE, programme=programme, provider=provider)

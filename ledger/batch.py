@@ -1,19 +1,20 @@
 """Many ledger transfers in a few statements, for the nightly milestone run.
 
-The same rules as ``budgets.ledger.post_transfer``, applied to a whole batch:
+The same rules as ``ledger.posting.post_transfer``, applied to a whole batch:
 
 * every account the batch touches is locked in ONE ``SELECT ... FOR UPDATE`` in
   ascending id order, the order post_transfer uses, so a batch and single transfers
   can never wait on each other in a cycle;
 * idempotency keys already written are skipped (and a unique index backs this up);
 * no internal account may go below zero (the CHECK constraint is the last guard);
-* each entry is chained with ``budgets.ledger.entry_hash``, the same function
+* each entry is chained with ``ledger.posting.entry_hash``, the same function
   ``verify_ledger`` recomputes;
 * transfers, entries and the new account balances are written with COPY and one
   set-based statement each (PostgreSQL), so the number of statements does not grow
   with the number of transfers. Other databases (the SQLite demo) use bulk_create.
 
-Only outcomes.services calls this, inside its own transaction.
+Only outcomes.services calls this (the milestone run and the escrow returns), inside
+its own transaction.
 """
 
 import time
@@ -22,9 +23,9 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from budgets.errors import InsufficientFunds, UnbalancedTransfer
-from budgets.ledger import entry_hash
-from budgets.models import Account, Entry, Transfer
+from ledger.errors import InsufficientFunds, UnbalancedTransfer
+from ledger.models import Account, Entry, Transfer
+from ledger.posting import entry_hash
 
 
 @dataclass
@@ -163,11 +164,11 @@ def _insert_transfers(todo, now, actor_id) -> dict[str, int]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "CREATE TEMPORARY TABLE IF NOT EXISTS outcomes_batch_transfer "
+                "CREATE TEMPORARY TABLE IF NOT EXISTS ledger_batch_transfer "
                 "(idempotency_key varchar(200), kind varchar(32), memo varchar(300), "
                 "programme_id bigint, budget_id bigint, provider_id bigint, booking_id bigint) "
                 "ON COMMIT DROP")
-        copy_rows("outcomes_batch_transfer",
+        copy_rows("ledger_batch_transfer",
                   ["idempotency_key", "kind", "memo", "programme_id", "budget_id",
                    "provider_id", "booking_id"],
                   ((t.key, t.kind, t.memo[:300], t.programme_id, t.budget_id, t.provider_id,
@@ -179,14 +180,14 @@ def _insert_transfers(todo, now, actor_id) -> dict[str, int]:
                     budget_id, provider_id, booking_id, actor_id, created_at)
                 SELECT idempotency_key, kind, memo, programme_id, budget_id, provider_id,
                        booking_id, %s, %s
-                FROM outcomes_batch_transfer
+                FROM ledger_batch_transfer
                 ON CONFLICT (idempotency_key) DO NOTHING
                 RETURNING idempotency_key, id
                 """,
                 [actor_id, now],
             )
             written = dict(cursor.fetchall())
-            cursor.execute("TRUNCATE outcomes_batch_transfer")
+            cursor.execute("TRUNCATE ledger_batch_transfer")
         return written
     objs = Transfer.objects.bulk_create([
         Transfer(idempotency_key=t.key, kind=t.kind, memo=t.memo[:300], actor_id=actor_id,
@@ -213,20 +214,20 @@ def _update_accounts(accounts: list[LockedAccount]) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "CREATE TEMPORARY TABLE IF NOT EXISTS outcomes_batch_account "
+                "CREATE TEMPORARY TABLE IF NOT EXISTS ledger_batch_account "
                 "(id bigint, balance bigint, entry_count bigint, last_hash varchar(64)) "
                 "ON COMMIT DROP")
-        copy_rows("outcomes_batch_account", ["id", "balance", "entry_count", "last_hash"],
+        copy_rows("ledger_batch_account", ["id", "balance", "entry_count", "last_hash"],
                   ((a.id, a.balance, a.entry_count, a.last_hash) for a in accounts))
         with connection.cursor() as cursor:
             cursor.execute(
                 """
                 UPDATE budgets_account AS a
                 SET balance = v.balance, entry_count = v.entry_count, last_hash = v.last_hash
-                FROM outcomes_batch_account AS v
+                FROM ledger_batch_account AS v
                 WHERE a.id = v.id
                 """)
-            cursor.execute("TRUNCATE outcomes_batch_account")
+            cursor.execute("TRUNCATE ledger_batch_account")
         return
     for account in accounts:
         Account.objects.filter(pk=account.id).update(

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from django.db.models import Sum
 from django.utils import timezone
 
-from budgets.ledger import GENESIS_HASH, entry_hash
-from budgets.models import Account, Entry, Transfer
+from ledger.models import Account, Entry, Transfer
+from ledger.posting import GENESIS_HASH, entry_hash
 
 
 @dataclass

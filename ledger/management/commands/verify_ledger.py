@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from budgets.verification import verify_ledger
+from ledger.verification import verify_ledger
 
 
 class Command(BaseCommand):
