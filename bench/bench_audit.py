@@ -25,6 +25,7 @@ from __future__ import annotations
 import http.client
 import multiprocessing
 import os
+import re
 import threading
 import time
 
@@ -51,6 +52,25 @@ def _sql(statement: str) -> None:
 
     with connection.cursor() as cursor:
         cursor.execute(statement)  # no parameters: "%" is SQL's modulo here
+
+
+def _text(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _sql_key(scheme, *columns: str) -> str:
+    """A ledger.keys scheme as a SQL expression over ``columns`` (SQL expressions), so the
+    keys made here are spelled by the same function as the application's."""
+    spelled = scheme(*(f"\x00{i}\x00" for i in range(len(columns))))
+    parts = re.split("\x00(\\d+)\x00", spelled)
+    sql = []
+    for i, part in enumerate(parts):  # literal, column number, literal, ...
+        if i % 2:
+            sql.append(f"({columns[int(part)]})")
+        elif part:
+            sql.append(_text(part))
+    return " || ".join(sql)
 
 
 def setup(database_url: str, secret_key: str) -> dict:
@@ -168,6 +188,10 @@ def setup(database_url: str, secret_key: str) -> dict:
 
 def _ledger(pid: int) -> None:
     """Accounts, transfers and entries for everything above, in a few statements."""
+    from ledger import keys
+    from ledger.models import AccountKind as A
+    from ledger.models import TransferKind as T
+
     n = JOBSEEKERS
     avail, committed = "502 + 2 * budget_id - 1", "502 + 2 * budget_id"
     escrow = f"{502 + 2 * n} + b.id"
@@ -175,19 +199,22 @@ def _ledger(pid: int) -> None:
     _sql(f"""
         INSERT INTO budgets_account (id, kind, key, programme_id, budget_id, provider_id,
             booking_id, is_external, balance, entry_count, last_hash, created_at)
-        SELECT 1, 'funding', 'programme:{pid}:funding', {pid}, NULL::bigint, NULL::bigint,
-               NULL::bigint, true, 0, 0,
+        SELECT 1, {_text(A.FUNDING)}, {_text(keys.funding(pid))}, {pid}, NULL::bigint,
+               NULL::bigint, NULL::bigint, true, 0, 0,
                repeat('0', 64), now()
-        UNION ALL SELECT 2, 'pot', 'programme:{pid}:pot', {pid}, NULL, NULL, NULL, false, 0, 0,
-               repeat('0', 64), now()
-        UNION ALL SELECT 2 + p, 'payable', 'provider:' || p || ':programme:{pid}:payable',
+        UNION ALL SELECT 2, {_text(A.PROGRAMME_POT)}, {_text(keys.pot(pid))}, {pid}, NULL,
+               NULL, NULL, false, 0, 0, repeat('0', 64), now()
+        UNION ALL SELECT 2 + p, {_text(A.PROVIDER_PAYABLE)}, {_sql_key(keys.payable, "p", pid)},
                {pid}, NULL, p, NULL, false, 0, 0, repeat('0', 64), now()
                FROM generate_series(1, {PROVIDERS}) AS p
-        UNION ALL SELECT 502 + 2 * id - 1, 'available', 'budget:' || id || ':available', {pid},
+        UNION ALL SELECT 502 + 2 * id - 1, {_text(A.BUDGET_AVAILABLE)},
+               {_sql_key(keys.budget_available, "id")}, {pid},
                id, NULL, NULL, false, 0, 0, repeat('0', 64), now() FROM budgets_budget
-        UNION ALL SELECT 502 + 2 * id, 'committed', 'budget:' || id || ':committed', {pid},
+        UNION ALL SELECT 502 + 2 * id, {_text(A.BUDGET_COMMITTED)},
+               {_sql_key(keys.budget_committed, "id")}, {pid},
                id, NULL, NULL, false, 0, 0, repeat('0', 64), now() FROM budgets_budget
-        UNION ALL SELECT {502 + 2 * n} + b.id, 'escrow', 'booking:' || b.id || ':escrow',
+        UNION ALL SELECT {502 + 2 * n} + b.id, {_text(A.ESCROW)},
+               {_sql_key(keys.escrow, "b.id")},
                {pid}, b.budget_id, b.provider_id, b.id, false, 0, 0, repeat('0', 64), now()
                FROM bookings_booking b""")
     # Transfers: fund 1; issue 1 + budget; commit, settle and releases offset by booking id.
@@ -196,9 +223,10 @@ def _ledger(pid: int) -> None:
     withheld = "(b.price * 3000 / 10000)"
     s1, s2 = f"({withheld} * 2000 / 10000)", f"({withheld} * 3000 / 10000)"
     s3 = f"({withheld} - {s1} - {s2})"
-    releases = [(start, "start", s1, "7 days", "TRUE"),
-                (w13, "week_13", s2, "98 days", f"b.id <= {WEEK13_UP_TO}"),
-                (w26, "week_26", s3, "189 days", f"b.id <= {WEEK26_UP_TO}")]
+    # (transfer id offset, milestone position, share, paid after, which bookings)
+    releases = [(start, 0, s1, "7 days", "TRUE"),
+                (w13, 1, s2, "98 days", f"b.id <= {WEEK13_UP_TO}"),
+                (w26, 2, s3, "189 days", f"b.id <= {WEEK26_UP_TO}")]
     cap = "LEAST(now(), b.confirmed_at + interval '{}')"
     _sql(f"""
         CREATE TEMP TABLE bench_legs AS
@@ -223,22 +251,28 @@ def _ledger(pid: int) -> None:
         UNION ALL SELECT {offset} + b.id, {payable}, {share}, {cap.format(after)}
                   FROM bookings_booking b WHERE {where}''' for offset, _, share, after, where
                   in releases)}""")
+    # A booking's milestones are those of its budget's outcome (ids as inserted above).
+    milestone_id = "(b.budget_id - 1) * 3 + {} + 1"
     transfers = [
-        "SELECT 1::bigint, 'fund:bench', 'fund', NULL::bigint, NULL::bigint, "
-        "now() - interval '400 days'",
-        "SELECT 1 + id, 'issue:bench:' || id, 'issue', id, NULL, issued_at FROM budgets_budget",
-        f"SELECT {commit} + id, 'booking:' || id || ':commit', 'commit', budget_id, NULL, "
-        "requested_at FROM bookings_booking",
-        f"SELECT {settle} + id, 'booking:' || id || ':settle', 'settle', budget_id, "
-        "provider_id, confirmed_at FROM bookings_booking",
-    ] + [f"SELECT {offset} + b.id, 'milestone:' || b.id || ':{key}', 'escrow_release', "
-         f"b.budget_id, b.provider_id, {cap.format(after)} FROM bookings_booking b "
-         f"WHERE {where}" for offset, key, _, after, where in releases]
+        f"SELECT 1::bigint, {_text(keys.fund(pid, 'bench'))}, {_text(T.FUND)}, NULL::bigint, "
+        "NULL::bigint, now() - interval '400 days'",
+        f"SELECT 1 + id, {_sql_key(keys.issue, pid, 'external_reference')}, {_text(T.ISSUE)}, "
+        "id, NULL, issued_at FROM budgets_budget",
+        f"SELECT {commit} + id, {_sql_key(keys.booking_commit, 'id')}, {_text(T.COMMIT)}, "
+        "budget_id, NULL, requested_at FROM bookings_booking",
+        f"SELECT {settle} + id, {_sql_key(keys.booking_settle, 'id')}, {_text(T.SETTLE)}, "
+        "budget_id, provider_id, confirmed_at FROM bookings_booking",
+    ] + [f"SELECT {offset} + b.id, "
+         f"{_sql_key(keys.milestone_release, milestone_id.format(position), 'b.id')}, "
+         f"{_text(T.ESCROW_RELEASE)}, b.budget_id, b.provider_id, {cap.format(after)} "
+         f"FROM bookings_booking b WHERE {where}"
+         for offset, position, _, after, where in releases]
+    with_booking = ", ".join(_text(kind) for kind in (T.COMMIT, T.SETTLE, T.ESCROW_RELEASE))
     _sql(f"""
         INSERT INTO budgets_transfer (id, idempotency_key, kind, memo, programme_id, budget_id,
             provider_id, booking_id, created_at)
         SELECT t.id, t.key, t.kind, t.kind, {pid}, t.budget_id, t.provider_id,
-               CASE WHEN t.kind IN ('commit', 'settle', 'escrow_release')
+               CASE WHEN t.kind IN ({with_booking})
                     THEN (t.id - {n + 1} - 1) % 100000 + 1 END, t.at
         FROM ({" UNION ALL ".join(transfers)}) AS t(id, key, kind, budget_id, provider_id, at)""")
     _sql("""

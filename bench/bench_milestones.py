@@ -164,6 +164,7 @@ def setup(database_url: str) -> dict:
     from accounts.models import Commissioner, JobseekerProfile, Role, User
     from bookings.models import Booking
     from budgets.models import BASIS_POINTS, Budget, BudgetStatus, Programme
+    from ledger import keys
     from ledger.models import Account, AccountKind, Entry, TransferKind
     from ledger.models import Transfer as LedgerTransfer
     from marketplace.models import Offer, OfferStatus
@@ -261,23 +262,23 @@ def setup(database_url: str) -> dict:
 
         harness.note("milestones: ledger for the released jobseekers")
         sim = SimLedger(now)
-        funding = sim.account(f"programme:{programme.pk}:funding", AccountKind.FUNDING,
+        funding = sim.account(keys.funding(programme.pk), AccountKind.FUNDING,
                               programme_id=programme.pk)
-        pot = sim.account(f"programme:{programme.pk}:pot", AccountKind.PROGRAMME_POT,
+        pot = sim.account(keys.pot(programme.pk), AccountKind.PROGRAMME_POT,
                           programme_id=programme.pk)
-        sim.post("fund:bench", TransferKind.FUND,
+        sim.post(keys.fund(programme.pk, "bench"), TransferKind.FUND,
                  [(funding, -10**12), (pot, 10**12)], programme_id=programme.pk)
         share_bp = programme.outcome_share_bp
         payments = []
         for j in range(RELEASED):
             budget_id = j + 1
-            available = sim.account(f"budget:{budget_id}:available",
+            available = sim.account(keys.budget_available(budget_id),
                                     AccountKind.BUDGET_AVAILABLE,
                                     programme_id=programme.pk, budget_id=budget_id)
-            committed = sim.account(f"budget:{budget_id}:committed",
+            committed = sim.account(keys.budget_committed(budget_id),
                                     AccountKind.BUDGET_COMMITTED,
                                     programme_id=programme.pk, budget_id=budget_id)
-            sim.post(f"issue:bench:{j}", TransferKind.ISSUE,
+            sim.post(keys.issue(programme.pk, f"B{j}"), TransferKind.ISSUE,
                      [(pot, -300_000), (available, 300_000)],
                      programme_id=programme.pk, budget_id=budget_id)
             extra = programme.multiplier_bp(1 + j % 3) - BASIS_POINTS
@@ -286,17 +287,17 @@ def setup(database_url: str) -> dict:
                 provider_id = (j * BOOKINGS_EACH + k) % PROVIDERS + 1
                 amount = price(j, k)
                 withheld = amount * share_bp // BASIS_POINTS
-                payable = sim.account(f"provider:{provider_id}:programme:{programme.pk}:payable",
+                payable = sim.account(keys.payable(provider_id, programme.pk),
                                       AccountKind.PROVIDER_PAYABLE, programme_id=programme.pk,
                                       provider_id=provider_id)
-                escrow = sim.account(f"booking:{booking_id}:escrow", AccountKind.ESCROW,
+                escrow = sim.account(keys.escrow(booking_id), AccountKind.ESCROW,
                                      programme_id=programme.pk, budget_id=budget_id,
                                      provider_id=provider_id, booking_id=booking_id)
                 ids = dict(programme_id=programme.pk, budget_id=budget_id,
                            provider_id=provider_id, booking_id=booking_id)
-                sim.post(f"booking:{booking_id}:commit", TransferKind.COMMIT,
+                sim.post(keys.booking_commit(booking_id), TransferKind.COMMIT,
                          [(available, -amount), (committed, amount)], **ids)
-                sim.post(f"booking:{booking_id}:settle", TransferKind.SETTLE,
+                sim.post(keys.booking_settle(booking_id), TransferKind.SETTLE,
                          [(committed, -amount), (payable, amount - withheld),
                           (escrow, withheld)], **ids)
                 first = withheld * rules[0]["share_bp"] // BASIS_POINTS
@@ -305,7 +306,7 @@ def setup(database_url: str) -> dict:
                 if bonus:
                     legs += [(pot, -bonus), (payable, bonus)]
                 milestone_id = j * len(rules) + 1
-                sim.post(f"milestone:{milestone_id}:booking:{booking_id}",
+                sim.post(keys.milestone_release(milestone_id, booking_id),
                          TransferKind.ESCROW_RELEASE, legs, **ids)
                 payments.append(MilestonePayment(
                     milestone_id=milestone_id, booking_id=booking_id, provider_id=provider_id,

@@ -1,6 +1,7 @@
 """The booking life cycle. Every transition checks who may act, locks the booking, moves
-money through budgets.services in the same transaction, records a BookingEvent, and is
-safe to repeat: a retried action finds the booking already moved and does nothing more.
+money through budgets.services in the same transaction (keyed by ledger.keys), records a
+BookingEvent, and is safe to repeat: a retried action finds the booking already moved and
+does nothing more.
 """
 
 from datetime import timedelta
@@ -35,6 +36,7 @@ from bookings.models import (
 from budgets import services as money
 from budgets.errors import NotAllowed
 from budgets.models import Budget, BudgetStatus
+from ledger import keys
 from marketplace.models import Offer, OfferStatus
 from outbox.services import enqueue
 from providers.models import ProviderStatus
@@ -129,7 +131,7 @@ def request_booking(*, jobseeker, offer: Offer, request_token: str, message: str
                 price=offer.price, request_token=request_token, message=message)
             BookingEvent.objects.create(booking=booking, actor=jobseeker, to_status=S.REQUESTED)
             money.commit_for_booking(actor=jobseeker, budget=budget, amount=offer.price,
-                                     booking_id=booking.pk, key=f"booking:{booking.pk}:commit")
+                                     booking_id=booking.pk, key=keys.booking_commit(booking.pk))
     except IntegrityError:
         # The same request arrived twice at once; the first one made the booking.
         return Booking.objects.get(jobseeker=jobseeker, request_token=request_token)
@@ -149,7 +151,7 @@ def accept_booking(*, actor, booking: Booking) -> Booking:
 
 def _release(booking, actor, to_status, note, **fields) -> Booking:
     money.release_commitment(actor=actor, budget=booking.budget, amount=booking.price,
-                             booking_id=booking.pk, key=f"booking:{booking.pk}:release",
+                             booking_id=booking.pk, key=keys.booking_release(booking.pk),
                              reason=to_status)
     return _move(booking, actor, to_status, note, closed_at=timezone.now(), **fields)
 
@@ -193,7 +195,7 @@ def mark_delivered(*, actor, booking: Booking) -> Booking:
 def _settle(booking, actor, note="", **fields) -> Booking:
     money.settle_delivery(actor=actor, budget=booking.budget, provider=booking.provider,
                           amount=booking.price, booking_id=booking.pk,
-                          key=f"booking:{booking.pk}:settle")
+                          key=keys.booking_settle(booking.pk))
     now = timezone.now()
     booking = _move(booking, actor, S.CONFIRMED, note, confirmed_at=now, closed_at=now, **fields)
     # People served changed: the provider's published record follows, after the commit.

@@ -3,7 +3,8 @@
 ``actor`` is the person acting; ``actor=None`` means the system itself (a scheduled
 task). Each service checks who may act and raises a domain error from
 budgets.errors (or ledger.errors); pages and the API turn those into messages. Money
-moves through ledger.posting, on the accounts ledger.accounts finds.
+moves through ledger.posting, on the accounts ledger.accounts finds, with the
+idempotency keys ledger.keys spells.
 """
 
 import secrets
@@ -26,7 +27,7 @@ from budgets.errors import (
     NotEnoughInPot,
 )
 from budgets.models import BASIS_POINTS, Budget, BudgetStatus, Invitation, Programme
-from ledger import posting
+from ledger import keys, posting
 from ledger.accounts import (
     available_account,
     committed_account,
@@ -106,7 +107,7 @@ def fund_programme(*, actor, programme: Programme, amount: int, reference: str) 
     _require_manager(actor, programme)
     _positive(amount)
     with transaction.atomic():
-        key = f"fund:programme:{programme.pk}:{reference}"
+        key = keys.fund(programme.pk, reference)
         repeated = Transfer.objects.filter(idempotency_key=key).exists()
         transfer = posting.post_transfer(
             key=key, kind=TransferKind.FUND, actor=actor, programme=programme,
@@ -164,7 +165,7 @@ def issue_budget(*, actor, programme: Programme, external_reference: str,
             Invitation.objects.create(budget=budget, code=_new_code(),
                                       token=secrets.token_urlsafe(32))
             posting.post_transfer(
-                key=f"issue:programme:{programme.pk}:{external_reference}", kind=TransferKind.ISSUE,
+                key=keys.issue(programme.pk, external_reference), kind=TransferKind.ISSUE,
                 actor=actor, programme=programme, budget=budget,
                 memo=f"Budget {external_reference} issued",
                 legs=[Leg(pot_account(programme), -amount),
@@ -238,7 +239,7 @@ def expire_budget(*, actor=None, budget: Budget) -> Transfer | None:
         balance = Account.objects.get(pk=available.pk).balance
         if balance > 0:
             transfer = posting.post_transfer(
-                key=f"expire:budget:{budget.pk}", kind=TransferKind.EXPIRE, actor=actor,
+                key=keys.expire(budget.pk), kind=TransferKind.EXPIRE, actor=actor,
                 programme=budget.programme, budget=budget, memo="Budget expired",
                 legs=[Leg(available, -balance), Leg(pot_account(budget.programme), balance)],
             )
@@ -328,7 +329,7 @@ def release_escrow(*, actor=None, booking_id: int, amount: int, bonus: int = 0,
     """booking escrow → provider payable (a milestone's fraction), plus a harder-to-help
     bonus from the programme pot."""
     escrow = Account.objects.select_related("programme", "provider", "budget").get(
-        key=f"booking:{booking_id}:escrow")
+        key=keys.escrow(booking_id))
     _require_system_or_manager(actor, escrow.programme)
     payable = payable_account(provider=escrow.provider, programme=escrow.programme)
     legs = [Leg(escrow, -amount), Leg(payable, amount)]
@@ -349,7 +350,7 @@ def return_escrow(*, actor=None, booking_id: int, key: str, memo: str = "") -> T
     """What is left in a booking's escrow → back to the programme's pot (the job ended
     before a milestone, or no job came within the attribution window)."""
     escrow = Account.objects.select_related("programme", "provider", "budget").get(
-        key=f"booking:{booking_id}:escrow")
+        key=keys.escrow(booking_id))
     _require_system_or_manager(actor, escrow.programme)
     earlier = Transfer.objects.filter(idempotency_key=key).first()
     if earlier is not None:

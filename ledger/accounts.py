@@ -2,8 +2,10 @@
 
 The arguments are the business objects (a programme, a budget, a provider), read only
 for their ids (``.pk``, ``.programme_id``), so the ledger imports none of their models.
+Every key comes from ledger.keys.
 """
 
+from ledger import keys
 from ledger.models import EXTERNAL_KINDS, Account, AccountKind
 
 
@@ -15,23 +17,19 @@ def _account(key: str, kind: str, **fields) -> Account:
 
 
 def funding_account(programme) -> Account:
-    return _account(f"programme:{programme.pk}:funding", AccountKind.FUNDING,
-                    programme=programme)
+    return _account(keys.funding(programme.pk), AccountKind.FUNDING, programme=programme)
 
 
 def pot_account(programme) -> Account:
-    return _account(f"programme:{programme.pk}:pot", AccountKind.PROGRAMME_POT,
-                    programme=programme)
+    return _account(keys.pot(programme.pk), AccountKind.PROGRAMME_POT, programme=programme)
 
 
 def returned_account(programme) -> Account:
-    return _account(f"programme:{programme.pk}:returned", AccountKind.RETURNED,
-                    programme=programme)
+    return _account(keys.returned(programme.pk), AccountKind.RETURNED, programme=programme)
 
 
 def payouts_account(programme) -> Account:
-    return _account(f"programme:{programme.pk}:payouts", AccountKind.PAYOUTS_OUT,
-                    programme=programme)
+    return _account(keys.payouts(programme.pk), AccountKind.PAYOUTS_OUT, programme=programme)
 
 
 def budget_accounts(budget) -> tuple[Account, Account]:
@@ -40,8 +38,8 @@ def budget_accounts(budget) -> tuple[Account, Account]:
     cached = budget.__dict__.get("_ledger_accounts")
     if cached is not None:
         return cached
-    available_key = f"budget:{budget.pk}:available"
-    committed_key = f"budget:{budget.pk}:committed"
+    available_key = keys.budget_available(budget.pk)
+    committed_key = keys.budget_committed(budget.pk)
     wanted = {available_key: AccountKind.BUDGET_AVAILABLE,
               committed_key: AccountKind.BUDGET_COMMITTED}
     found = {a.key: a for a in Account.objects.filter(key__in=wanted)}
@@ -62,11 +60,11 @@ def committed_account(budget) -> Account:
 
 
 def escrow_account(*, booking_id: int, budget, provider) -> Account:
-    return _account(f"booking:{booking_id}:escrow", AccountKind.ESCROW,
+    return _account(keys.escrow(booking_id), AccountKind.ESCROW,
                     programme_id=budget.programme_id, budget=budget, provider=provider,
                     booking_id=booking_id)
 
 
 def payable_account(*, provider, programme) -> Account:
-    return _account(f"provider:{provider.pk}:programme:{programme.pk}:payable",
-                    AccountKind.PROVIDER_PAYABLE, programme=programme, provider=provider)
+    return _account(keys.payable(provider.pk, programme.pk), AccountKind.PROVIDER_PAYABLE,
+                    programme=programme, provider=provider)

@@ -189,7 +189,8 @@ class BonusStatus(models.TextChoices):
 
 class MilestonePayment(models.Model):
     """What one verified milestone paid for one attributed booking. Unique per
-    (milestone, booking): the ledger key f"milestone:{m}:booking:{b}" matches it."""
+    (milestone, booking), as its ledger transfer's key is
+    (``ledger.keys.milestone_release(m, b)``)."""
 
     milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="payments")
     booking_id = models.BigIntegerField(db_index=True)

@@ -43,6 +43,7 @@ from budgets import services as budget_services
 from budgets.errors import NotAllowed, NotEnoughInPot
 from budgets.models import BASIS_POINTS, Budget, Programme
 from ledger import batch as ledger_batch
+from ledger import keys
 from ledger.accounts import payable_account, pot_account
 from ledger.models import Account, AccountKind, TransferKind
 from outcomes.errors import (
@@ -408,12 +409,8 @@ class ReleaseReport:
     owed_keys: list[str] = field(default_factory=list)
 
 
-def release_key(milestone_id: int, booking_id: int) -> str:
-    return f"milestone:{milestone_id}:booking:{booking_id}"
-
-
-def _existing_accounts(keys: set[str]) -> dict[str, int]:
-    return dict(Account.objects.filter(key__in=keys).values_list("key", "pk"))
+def _existing_accounts(account_keys: set[str]) -> dict[str, int]:
+    return dict(Account.objects.filter(key__in=account_keys).values_list("key", "pk"))
 
 
 def release_milestones_batch(*, milestone_ids=None, actor=None, limit: int | None = None
@@ -425,7 +422,7 @@ def release_milestones_batch(*, milestone_ids=None, actor=None, limit: int | Non
     order, then writes all the transfers with a constant number of statements.
 
     Called by verify_outcome / verify_milestone (manager) and the milestone task
-    (system). Each payment's key is f"milestone:{m}:booking:{b}"; a milestone is marked
+    (system). Each payment's key is ``keys.milestone_release(m, b)``; a milestone is marked
     paid in the same transaction, so it is never paid twice."""
     report = ReleaseReport()
     with transaction.atomic():
@@ -449,9 +446,9 @@ def release_milestones_batch(*, milestone_ids=None, actor=None, limit: int | Non
         payable_keys = {}
         for items in attributed.values():
             for a in items:
-                payable_keys[(a.provider_id, a.programme_id)] = (
-                    f"provider:{a.provider_id}:programme:{a.programme_id}:payable")
-        pot_keys = {pk: f"programme:{pk}:pot" for pk in programmes}
+                payable_keys[(a.provider_id, a.programme_id)] = keys.payable(
+                    a.provider_id, a.programme_id)
+        pot_keys = {pk: keys.pot(pk) for pk in programmes}
         known = _existing_accounts(set(payable_keys.values()) | set(pot_keys.values()))
         for (provider_id, programme_id), key in payable_keys.items():
             if key not in known:
@@ -495,7 +492,7 @@ def release_milestones_batch(*, milestone_ids=None, actor=None, limit: int | Non
                     bonus_status = BonusStatus.OWED
                     report.bonus_owed += bonus
                 balance[a.escrow_id] -= amount
-                key = release_key(milestone.pk, a.booking_id)
+                key = keys.milestone_release(milestone.pk, a.booking_id)
                 transfers.append(ledger_batch.BatchTransfer(
                     key=key, kind=TransferKind.ESCROW_RELEASE, legs=legs,
                     memo=f"Booking {a.booking_id}: {milestone.label}",
@@ -535,7 +532,7 @@ def _insert_payments(rows: list[tuple]) -> None:
 def retry_owed_bonuses(*, actor=None) -> int:
     """Pay bonuses recorded as owed, now the pot may have been funded: pot → provider
     payable through ``budgets.services.release_escrow`` (amount 0, the bonus only), key
-    f"milestone:{m}:booking:{b}:bonus". Returns how many were paid."""
+    ``keys.milestone_bonus(m, b)``. Returns how many were paid."""
     paid = 0
     owed = list(MilestonePayment.objects.filter(bonus_status=BonusStatus.OWED)
                 .order_by("pk").values_list("pk", flat=True))
@@ -547,7 +544,7 @@ def retry_owed_bonuses(*, actor=None) -> int:
                     continue
                 budget_services.release_escrow(
                     actor=actor, booking_id=payment.booking_id, amount=0, bonus=payment.bonus,
-                    key=f"{release_key(payment.milestone_id, payment.booking_id)}:bonus",
+                    key=keys.milestone_bonus(payment.milestone_id, payment.booking_id),
                     memo=f"Booking {payment.booking_id}: harder-to-help bonus (was owed)")
                 payment.bonus_status = BonusStatus.PAID
                 payment.save(update_fields=["bonus_status"])
@@ -571,7 +568,7 @@ def close_outcome(*, outcome: Outcome, actor=None) -> int:
     for a in attributed_bookings([outcome])[outcome.pk]:
         transfer = budget_services.return_escrow(
             actor=actor, booking_id=a.booking_id,
-            key=f"outcome:{outcome.pk}:ended:booking:{a.booking_id}",
+            key=keys.outcome_ended(outcome.pk, a.booking_id),
             memo=f"Booking {a.booking_id}: job ended, withheld share returned")
         if transfer is not None:
             returned += transfer.entries.filter(amount__gt=0).first().amount
@@ -599,7 +596,7 @@ def close_finished_outcomes() -> int:
 def return_unattributed_escrow(*, today: date | None = None) -> int:
     """Bookings whose attribution window ended with no verified job in it: their
     escrow → the programme pot, batched (one lock, a few statements). Key
-    f"booking:{b}:escrow:window_ended". Returns how many bookings."""
+    ``keys.window_ended(b)``. Returns how many bookings."""
     from bookings.models import Booking
 
     today = today or timezone.localdate()
@@ -648,8 +645,7 @@ def _return_batch(programme: Programme, booking_ids: list[int]) -> int:
             if escrow.balance <= 0:
                 continue
             transfers.append(ledger_batch.BatchTransfer(
-                key=f"booking:{escrow.booking_id}:escrow:window_ended",
-                kind=TransferKind.ESCROW_RETURN,
+                key=keys.window_ended(escrow.booking_id), kind=TransferKind.ESCROW_RETURN,
                 legs=[(escrow.id, -escrow.balance), (pot.pk, escrow.balance)],
                 memo=f"Booking {escrow.booking_id}: no job in the attribution window",
                 programme_id=programme.pk, budget_id=escrow.budget_id,

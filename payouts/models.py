@@ -13,6 +13,7 @@ from django.db import models
 
 from accounts.models import Commissioner
 from budgets.models import Programme
+from ledger import keys
 from ledger.models import Transfer
 from providers.models import Provider
 
@@ -189,7 +190,7 @@ class Payout(models.Model):
 
     @property
     def ledger_key(self) -> str:
-        return f"payout:{self.reference}"
+        return keys.payout(self.reference)
 
     @property
     def bacs_reference(self) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from ledger import keys
 from ledger.models import AccountKind, Entry, Transfer, TransferKind
 from payouts import bacs
 from payouts.models import BacsFile, Payout, PayoutMethod, PayoutStatus
@@ -39,10 +40,10 @@ def _ledger_payouts(commissioner) -> dict[str, int]:
     return dict(amounts)
 
 
-def _ledger_reversed_keys(keys) -> set[str]:
+def _ledger_reversed_keys(payout_keys) -> set[str]:
     return set(Transfer.objects.filter(
         kind=TransferKind.PAYOUT_REVERSAL,
-        idempotency_key__in=[f"{key}:reversal" for key in keys],
+        idempotency_key__in=[keys.payout_reversal(key) for key in payout_keys],
     ).values_list("idempotency_key", flat=True))
 
 
@@ -108,7 +109,7 @@ def _check_stripe(payouts, ledger, reversed_keys) -> list[Mismatch]:
         if payout.method != PayoutMethod.STRIPE:
             continue
         ledger_amount = ledger.get(payout.ledger_key)
-        ledger_reversed = payout.ledger_key + ":reversal" in reversed_keys
+        ledger_reversed = keys.payout_reversal(payout.ledger_key) in reversed_keys
         ref = payout.stripe_transfer_id or str(payout.reference)
         if payout.stripe_transfer_id is None:
             if payout.status == PayoutStatus.PAID:
@@ -141,10 +142,10 @@ def reconcile(commissioner) -> list[Mismatch]:
     ledger = _ledger_payouts(commissioner)
     payouts = list(Payout.objects.filter(commissioner=commissioner)
                    .select_related("provider").order_by("id"))
-    keys = {p.ledger_key for p in payouts}
+    payout_keys = {p.ledger_key for p in payouts}
     found = []
     for key, amount in sorted(ledger.items()):
-        if key not in keys:
+        if key not in payout_keys:
             found.append(Mismatch("missing_payout_record", "A payout in the ledger has no "
                                   "payout record.", ledger_amount=amount, reference=key))
     for payout in payouts:
@@ -156,7 +157,7 @@ def reconcile(commissioner) -> list[Mismatch]:
             found.append(Mismatch("amount_differs", "The payout record's amount differs from "
                                   "the ledger.", payout, ledger[payout.ledger_key],
                                   payout.amount, reference=str(payout.reference)))
-    reversed_keys = _ledger_reversed_keys(keys)
+    reversed_keys = _ledger_reversed_keys(payout_keys)
     found += _check_stripe(payouts, ledger, reversed_keys)
     found += _check_bacs(commissioner, payouts, ledger)
     return found

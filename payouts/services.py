@@ -33,6 +33,7 @@ from accounts.models import Role
 from audit.services import record as audit
 from budgets import services as money
 from budgets.errors import NotAllowed
+from ledger import keys
 from ledger.errors import InsufficientFunds
 from ledger.models import Account, AccountKind
 from payouts import bacs, stripe_gateway
@@ -207,7 +208,7 @@ def _create_payout(*, run, provider, split, method, actor) -> Payout:
         destination = ConnectedAccount.objects.get(provider=provider).stripe_account_id
     with transaction.atomic():
         transfer = money.pay_out(
-            actor=actor, provider=provider, amounts=dict(split), key=f"payout:{reference}",
+            actor=actor, provider=provider, amounts=dict(split), key=keys.payout(reference),
             memo=f"Payout {reference} to {provider} (run {run.pk})",
         )
         payout = Payout.objects.create(
@@ -228,7 +229,7 @@ def _fail(payout: Payout, *, reason: str, actor=None) -> Payout:
         return payout
     reversal = money.reverse_payout(
         actor=actor, payout_transfer=payout.ledger_transfer,
-        key=f"{payout.ledger_key}:reversal",
+        key=keys.payout_reversal(payout.ledger_key),
         memo=f"Payout {payout.reference} failed: {reason}"[:300],
     )
     payout.status = PayoutStatus.FAILED

@@ -12,6 +12,7 @@ from accounts.models import Role
 from api.models import IdempotentRequest
 from bookings import services
 from bookings.models import Booking, BookingStatus
+from ledger import keys
 from ledger.accounts import available_account, committed_account, payable_account
 from ledger.models import Account, Transfer, TransferKind
 from marketplace.models import Category, OfferStatus
@@ -262,7 +263,7 @@ def test_confirming_delivery_pays_the_provider_and_holds_back_the_outcome_share(
     assert first.json()["status"] == "confirmed"
     assert transfers(TransferKind.SETTLE) == 1
     payable = payable_account(provider=provider, programme=budget.programme)
-    escrow = Account.objects.get(key=f"booking:{booking.pk}:escrow")
+    escrow = Account.objects.get(key=keys.escrow(booking.pk))
     assert (Account.objects.get(pk=payable.pk).balance, escrow.balance) == (21_000, 9_000)
     assert balances(budget) == {"available": 70_000, "committed": 0}
 

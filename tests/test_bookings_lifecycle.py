@@ -12,6 +12,7 @@ from bookings import services
 from bookings.errors import CapacityFull, CategoryNotAllowed, InvalidTransition, NotYourBooking
 from bookings.models import Booking, BookingStatus
 from budgets.errors import NotAllowed, NotEnoughBudget
+from ledger import keys
 from ledger.accounts import available_account, committed_account, payable_account
 from ledger.models import Account, Transfer, TransferKind
 from ledger.verification import verify_ledger
@@ -41,7 +42,7 @@ def balances(budget, booking=None):
     if booking is not None:
         payable = payable_account(provider=booking.provider, programme=budget.programme)
         figures["payable"] = bal(payable)
-        escrow = Account.objects.filter(key=f"booking:{booking.pk}:escrow").first()
+        escrow = Account.objects.filter(key=keys.escrow(booking.pk)).first()
         figures["escrow"] = escrow.balance if escrow else 0
     return figures
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from bookings import services as bookings
 from bookings.models import Booking, BookingStatus
 from budgets.services import split_outcome_share
+from ledger import keys
 from ledger.accounts import payable_account
 from ledger.models import Account, Transfer, TransferKind
 from ledger.verification import verify_ledger
@@ -149,7 +150,7 @@ def test_a_killed_worker_task_runs_again_without_paying_twice(redis_broker, tmp_
     settles = Transfer.objects.filter(kind=TransferKind.SETTLE)
     assert settles.count() == BOOKINGS
     for booking in Booking.objects.all():
-        assert settles.filter(idempotency_key=f"booking:{booking.pk}:settle").count() == 1
+        assert settles.filter(idempotency_key=keys.booking_settle(booking.pk)).count() == 1
     upfront, _ = split_outcome_share(programme, PRICE)
     payable = payable_account(provider=offer.provider, programme=programme)
     assert Account.objects.get(pk=payable.pk).balance == upfront * BOOKINGS

@@ -15,6 +15,7 @@ from accounts.models import JobseekerProfile
 from budgets import services as money
 from insights import selectors
 from insights.selectors import Filters
+from ledger import keys
 from marketplace.models import Offer
 from outcomes import services as outcome_services
 from tests.factories.insights import InsightsWorld
@@ -38,7 +39,7 @@ def ledger_reads(queries) -> int:
 def deliver(world, booking):
     money.settle_delivery(budget=world.budgets[booking.jobseeker_id], provider=booking.provider,
                           amount=booking.price, booking_id=booking.pk,
-                          key=f"t:{booking.pk}:settle")
+                          key=keys.booking_settle(booking.pk))
 
 
 def test_a_repeat_reads_the_ledger_figures_from_the_cache(world):

@@ -9,6 +9,7 @@ from django.db import DatabaseError, connection, transaction
 
 from budgets import services
 from budgets.errors import NotAllowed, NotEnoughBudget, NotEnoughInPot
+from ledger import keys
 from ledger.accounts import (
     available_account,
     committed_account,
@@ -71,9 +72,9 @@ def test_issuing_more_than_the_pot_holds_is_refused_and_creates_nothing(manager)
 @pytest.mark.django_db
 def test_a_retried_call_returns_the_first_transfer_and_moves_nothing_twice(budget):
     first = services.commit_for_booking(actor=budget.jobseeker, budget=budget, amount=30_000,
-                                        booking_id=1, key="booking:1:commit")
+                                        booking_id=1, key=keys.booking_commit(1))
     again = services.commit_for_booking(actor=budget.jobseeker, budget=budget, amount=30_000,
-                                        booking_id=1, key="booking:1:commit")
+                                        booking_id=1, key=keys.booking_commit(1))
     assert again.pk == first.pk
     assert balance(available_account(budget)) == 70_000
     assert balance(committed_account(budget)) == 30_000
@@ -161,9 +162,10 @@ def test_payout_and_its_reversal(budget):
     services.settle_delivery(budget=budget, provider=provider, amount=10_000, booking_id=1,
                              key="s")
     payable = payable_account(provider=provider, programme=budget.programme)
-    payout = services.pay_out(provider=provider, amounts={budget.programme: 7_000}, key="p1")
+    payout = services.pay_out(provider=provider, amounts={budget.programme: 7_000},
+                              key=keys.payout("p1"))
     assert balance(payable) == 0
-    services.reverse_payout(payout_transfer=payout, key="p1:reversed")
+    services.reverse_payout(payout_transfer=payout, key=keys.payout_reversal(keys.payout("p1")))
     assert balance(payable) == 7_000
     assert verify_ledger().ok
 

@@ -12,6 +12,7 @@ import time_machine
 from django.core import mail
 
 from accounts.models import JobseekerProfile
+from ledger import keys
 from ledger.models import Account, Transfer
 from ledger.verification import verify_ledger
 from outcomes import services
@@ -63,9 +64,9 @@ def booking(world, jobseeker, provider):
 
 def accounts(world, provider, booking):
     return {
-        "payable": balance(f"provider:{provider.pk}:programme:{world.programme.pk}:payable"),
-        "escrow": balance(f"booking:{booking.pk}:escrow"),
-        "pot": balance(f"programme:{world.programme.pk}:pot"),
+        "payable": balance(keys.payable(provider.pk, world.programme.pk)),
+        "escrow": balance(keys.escrow(booking.pk)),
+        "pot": balance(keys.pot(world.programme.pk)),
     }
 
 
@@ -271,7 +272,7 @@ def test_a_booking_delivered_after_the_job_started_is_not_paid_by_it(world, jobs
                                                                      provider, booking, clock):
     started_and_verified(world, jobseeker, manager, clock)
     later = world.settled_booking(jobseeker=jobseeker, provider=provider, price=10_000)
-    assert balance(f"booking:{later.pk}:escrow") == 3_000
+    assert balance(keys.escrow(later.pk)) == 3_000
 
 
 def test_running_the_task_twice_on_the_same_day_changes_nothing_the_second_time(

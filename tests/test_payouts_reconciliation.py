@@ -7,6 +7,7 @@ import stripe
 from django.conf import settings as django_settings
 
 from budgets import services as money
+from ledger import keys
 from payouts import services, stripe_gateway
 from payouts.models import Payout
 from payouts.reconciliation import reconcile
@@ -119,7 +120,7 @@ def test_a_ledger_payout_without_a_payout_record_is_listed(stripe_paid, manager,
     provider = ProviderFactory()
     make_owed(manager=manager, programme=programme, provider=provider, amount=1_000)
     money.pay_out(actor=manager, provider=provider, amounts={programme: 1_000},
-                  key="payout:paid-by-hand")
+                  key=keys.payout("paid-by-hand"))
     [mismatch] = reconcile(manager.commissioner)
     assert mismatch.kind == "missing_payout_record"
     assert mismatch.ledger_amount == 1_000

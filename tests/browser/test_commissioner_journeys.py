@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from ledger import keys
 from tests.browser.world import World
 from tests.factories import BankDetailsFactory
 
@@ -63,9 +64,9 @@ def test_a_commissioner_verifies_a_job_and_pays_the_provider(
         offer=offer, provider=provider, budget=budget, jobseeker=jobseeker, price=offer.price,
         status="confirmed", delivered_at=now, confirmed_at=now)
     money.commit_for_booking(actor=jobseeker, budget=budget, amount=offer.price,
-                             booking_id=booking.pk, key=f"booking:{booking.pk}:commit")
+                             booking_id=booking.pk, key=keys.booking_commit(booking.pk))
     money.settle_delivery(budget=budget, provider=provider, amount=offer.price,
-                          booking_id=booking.pk, key=f"booking:{booking.pk}:settle")
+                          booking_id=booking.pk, key=keys.booking_settle(booking.pk))
     outcomes.report_outcome(actor=jobseeker, jobseeker=jobseeker, employer="Leeds Logistics",
                             job_title="Warehouse operative", hours_per_week=30,
                             start_date=timezone.localdate() - timedelta(days=3))

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from ledger import keys
 from tests.browser.world import World
 from tests.factories import BankDetailsFactory, ProviderFactory
 
@@ -27,9 +28,9 @@ def _delivered(world, budget, jobseeker, provider, *, title: str, price: int):
         status="confirmed", delivered_at=when, confirmed_at=when,
         request_token=f"test-{title}")
     money.commit_for_booking(actor=jobseeker, budget=budget, amount=price,
-                             booking_id=booking.pk, key=f"b:{booking.pk}:commit")
+                             booking_id=booking.pk, key=keys.booking_commit(booking.pk))
     money.settle_delivery(budget=budget, provider=provider, amount=price,
-                          booking_id=booking.pk, key=f"b:{booking.pk}:settle")
+                          booking_id=booking.pk, key=keys.booking_settle(booking.pk))
 
 
 @pytest.fixture

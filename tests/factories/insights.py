@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.models import JobseekerProfile
 from bookings.models import Booking, BookingStatus
 from budgets import services as money
+from ledger import keys
 from marketplace.models import Offer, OfferStatus
 from outcomes import services as outcome_services
 from providers.models import ProviderType
@@ -58,7 +59,7 @@ class InsightsWorld:
         self.b4 = self.book(self.j1, self.bright, "travel", 5_000, settle=False)
         self.b5 = self.book(self.j2, self.bright, "coaching", 7_000, settle=False)
         money.release_commitment(budget=self.budgets[self.j2.pk], amount=7_000,
-                                 booking_id=self.b5.pk, key=f"t:{self.b5.pk}:release",
+                                 booking_id=self.b5.pk, key=keys.booking_release(self.b5.pk),
                                  reason="declined")
         Booking.objects.filter(pk=self.b5.pk).update(status=BookingStatus.DECLINED)
 
@@ -86,11 +87,11 @@ class InsightsWorld:
             status=BookingStatus.CONFIRMED if settle else BookingStatus.REQUESTED,
             request_token=f"insights-{next(_tokens)}")
         money.commit_for_booking(actor=None, budget=budget, amount=price,
-                                 booking_id=booking.pk, key=f"t:{booking.pk}:commit")
+                                 booking_id=booking.pk, key=keys.booking_commit(booking.pk))
         fields = {"requested_at": self.booked_at}
         if settle:
             money.settle_delivery(budget=budget, provider=provider, amount=price,
-                                  booking_id=booking.pk, key=f"t:{booking.pk}:settle")
+                                  booking_id=booking.pk, key=keys.booking_settle(booking.pk))
             fields.update(delivered_at=self.booked_at, confirmed_at=self.booked_at)
         Booking.objects.filter(pk=booking.pk).update(**fields)
         booking.refresh_from_db()

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from budgets import services as budget_services
+from ledger import keys
 from marketplace.models import Offer, OfferStatus
 from outcomes import services as outcome_services
 
@@ -53,9 +54,11 @@ class OutcomeWorld:
             status=BookingStatus.CONFIRMED, delivered_at=now, confirmed_at=now,
             request_token=f"outcome-test-{offer.pk}")
         budget_services.commit_for_booking(actor=None, budget=budget, amount=price,
-                                           booking_id=booking.pk, key=f"t:{booking.pk}:commit")
+                                           booking_id=booking.pk,
+                                           key=keys.booking_commit(booking.pk))
         budget_services.settle_delivery(budget=budget, provider=provider, amount=price,
-                                        booking_id=booking.pk, key=f"t:{booking.pk}:settle")
+                                        booking_id=booking.pk,
+                                        key=keys.booking_settle(booking.pk))
         return booking
 
     def report(self, *, jobseeker, start_date, hours=30, actor=None, **fields):

@@ -13,6 +13,7 @@ import factory
 import stripe
 
 from budgets import services as money
+from ledger import keys
 from payouts.models import BankDetails, ConnectedAccount
 from tests.factories.accounts import JobseekerFactory, ProviderFactory
 
@@ -70,9 +71,9 @@ def make_owed(*, manager, programme, provider, amount):
     budget = money.claim_invitation(user=JobseekerFactory(),
                                     code_or_token=budget.invitation.code)
     money.commit_for_booking(actor=budget.jobseeker, budget=budget, amount=amount,
-                             booking_id=booking_id, key=f"commit:{booking_id}")
+                             booking_id=booking_id, key=keys.booking_commit(booking_id))
     money.settle_delivery(budget=budget, provider=provider, amount=amount,
-                          booking_id=booking_id, key=f"settle:{booking_id}")
+                          booking_id=booking_id, key=keys.booking_settle(booking_id))
 
 
 def recorded(name: str, **changes) -> dict:
